@@ -1,0 +1,32 @@
+# Two commands matter (see README): `make demo` and `make test`. Both install into .venv first.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test bench eval clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# The CPU build of torch first, so nothing pulls a multi-GB CUDA build.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(VENV)/bin/pvd ingest
+	$(VENV)/bin/pvd ask "Comment redynamiser les commerces vacants du centre-bourg ?"
+
+test: install
+	$(VENV)/bin/pytest
+
+eval: install
+	$(VENV)/bin/pvd eval examples/demo/questions.jsonl
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache
