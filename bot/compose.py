@@ -1,0 +1,142 @@
+"""From retrieved passages to a grounded French answer. Pure functions: no I/O, no model."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.answer import Answer, Source
+from ingest.models import Chunk, Cycle, Session
+from ingest.youtube_url import timestamp_label, watch_url
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+_SENTENCE_END = re.compile(r"[.?!…»]\s*$")
+BACKOFF_SECONDS = 8.0  # how far back a link may move to reach the start of the sentence
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved passage, with where in it the question is answered (transcripts)."""
+
+    chunk: Chunk
+    score: float
+    focus: tuple[int, int] | None = None  # cue range inside chunk.cues
+    start: float | None = None  # union of merged overlapping windows
+    end: float | None = None
+
+
+@dataclass(frozen=True)
+class AnswerConfig:
+    max_sources: int = 3
+    per_session: int = 2  # neighbouring windows of one session may not fill every slot
+    excerpt_chars: int = 320
+    suggestions: int = 2  # nearest sessions offered when abstaining
+
+
+def french_date(session: Session) -> str:
+    d = session.date
+    return f"{'1er' if d.day == 1 else d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def group_passages(passages: list[Passage], max_sources: int, per_session: int) -> list[Passage]:
+    """Keep the best passages, merging overlapping windows of one session and capping each session."""
+    kept: list[Passage] = []
+    for p in passages:
+        c = p.chunk
+        if c.kind == "transcript":
+            twin = next((i for i, k in enumerate(kept) if k.chunk.kind == "transcript"
+                         and k.chunk.session_id == c.session_id and _overlaps(k, p)), None)
+            if twin is not None:
+                k = kept[twin]
+                kept[twin] = Passage(k.chunk, k.score, k.focus, min(k.start or 0, c.start or 0),
+                                     max(k.end or 0, c.end or 0))
+                continue
+        elif any(k.chunk.document == c.document and k.chunk.heading == c.heading for k in kept):
+            continue
+        if c.session_id and sum(k.chunk.session_id == c.session_id for k in kept) >= per_session:
+            continue
+        if len(kept) < max_sources:
+            kept.append(Passage(c, p.score, p.focus, c.start, c.end))
+    return kept
+
+
+def _overlaps(a: Passage, b: Passage) -> bool:
+    return (a.start or 0) < (b.chunk.end or 0) and (b.chunk.start or 0) < (a.end or 0)
+
+
+def link_cue(chunk: Chunk, focus: tuple[int, int] | None) -> int:
+    """The cue a link opens at: the matched cue, moved back to where its sentence begins."""
+    first = focus[0] if focus else 0
+    if not any(_SENTENCE_END.search(c.text) for c in chunk.cues):
+        return first  # auto captions: no sentence to go back to; the link lead-in covers the start
+    cue = first
+    while cue > 0 and not _SENTENCE_END.search(chunk.cues[cue - 1].text) \
+            and chunk.cues[first].start - chunk.cues[cue - 1].start <= BACKOFF_SECONDS:
+        cue -= 1
+    return cue
+
+
+def excerpt(chunk: Chunk, first_cue: int, max_chars: int) -> str:
+    """Readable text from ``first_cue`` on, cut on a word boundary, « … » where it is cut."""
+    if chunk.kind == "fiche" or not chunk.cues:
+        return _trim(chunk.text, max_chars, lead=False)
+    text = " ".join(c.text for c in chunk.cues[first_cue:])
+    starts_sentence = first_cue == 0 and chunk.text[:1].isupper() \
+        or first_cue > 0 and bool(_SENTENCE_END.search(chunk.cues[first_cue - 1].text))
+    return _trim(text, max_chars, lead=not starts_sentence)
+
+
+def _trim(text: str, max_chars: int, lead: bool) -> str:
+    text = " ".join(text.split())
+    if len(text) > max_chars:
+        cut = text[:max_chars]
+        end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
+        text = cut[:end + 1] if end > max_chars * 0.6 else cut[:cut.rfind(" ")].rstrip(",;:") + " …"
+    return f"… {text}" if lead else text
+
+
+def make_source(rank: int, passage: Passage, cycle: Cycle, max_chars: int) -> Source:
+    chunk = passage.chunk
+    session = cycle.session(chunk.session_id) if chunk.session_id else None
+    module = session.module if session else None
+    common = dict(rank=rank, kind=chunk.kind, session=chunk.session_id,
+                  session_title=session.title if session else None, module=module,
+                  date=session.date.isoformat() if session else None, document=chunk.document,
+                  score=passage.score, heading=chunk.heading)
+    if chunk.kind == "fiche":
+        return Source(**common, start=None, end=None, url=None, text=excerpt(chunk, 0, max_chars))
+    cue = link_cue(chunk, passage.focus)
+    link_at = chunk.cues[cue].start if chunk.cues else passage.start
+    url = watch_url(session.youtube_id, link_at) if session and session.youtube_id else None
+    return Source(**common, start=link_at, end=passage.end, url=url, text=excerpt(chunk, cue, max_chars))
+
+
+def source_line(source: Source, cycle: Cycle) -> str:
+    """« **Titre** (M2, 17 mars 2022) — ▶ 5:12 » with the link, or the fiche name."""
+    session = cycle.session(source.session) if source.session else None
+    if source.kind == "fiche":
+        where = f"fiche « {source.document.rsplit('/', 1)[-1]} »"
+        if source.heading:
+            where += f", section « {source.heading.split(' — ')[-1]} »"
+        return f"📄 {where}" + (f" — session **{session.title}** ({french_date(session)})" if session else "")
+    title = f"**{source.session_title}** ({source.module}, {french_date(session)})" if session else "**?**"
+    if source.url and source.start is not None:
+        return f"{title} — [▶ {timestamp_label(source.start)}]({source.url})"
+    return title
+
+
+def compose(question: str, passages: list[Passage], cycle: Cycle, answered: bool,
+            config: AnswerConfig = AnswerConfig()) -> Answer:
+    """The answer a person reads from passages already grouped (group_passages): each quoted with its
+    session, date and replay link — or, when ``answered`` is False, an honest « je ne sais pas »."""
+    sources = tuple(make_source(i + 1, p, cycle, config.excerpt_chars) for i, p in enumerate(passages))
+    if not answered:
+        text = ("Je ne sais pas : les sessions du cycle ne traitent pas, à ma connaissance, de cette question. "
+                "Je préfère ne pas vous répondre à côté.")
+        nearest = [f"- {source_line(s, cycle)}" for s in sources if s.session]
+        if nearest:
+            text += "\n\nLes sessions les plus proches, si cela peut aider :\n" + "\n".join(nearest)
+        return Answer(question, False, text, sources)
+    blocks = [f"{source_line(s, cycle)}\n> {s.text}" for s in sources]
+    return Answer(question, True, "Voici ce qu'en dit le cycle :\n\n" + "\n\n".join(blocks), sources)

@@ -1,0 +1,123 @@
+"""The answer engine: question in, grounded Answer out. Independent of Discord and of the terminal.
+
+Thread-safe; it serves the live index generation and switches to a newer one as soon as a re-index publishes
+it (no restart). A question being answered during the switch finishes on the generation it started with.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from bot.answer import Answer
+from bot.compose import AnswerConfig, Passage, compose, group_passages
+from index.encoders import Encoder, load_encoder
+from index.search import HybridIndex, Query
+from index.store import check_model, read_generation, require_generation
+from index.text import analyze
+from ingest.errors import PvdError
+from ingest.models import Cycle
+
+
+class QuestionError(PvdError):
+    """The question itself cannot be answered (empty...)."""
+
+
+@dataclass(frozen=True)
+class RetrievalWeights:
+    """How much each list counts in the fusion (0 turns one off: `pvd eval --mode`)."""
+
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When to abstain. Calibrated on the demo question set (README, « Calibrer l'abstention »)."""
+
+    min_confidence: float = 0.0
+    lexical_weight: float = 0.25  # confidence = cosine + lexical_weight × coverage
+
+
+class Engine:
+    def __init__(self, index_dir: Path, encoder: Encoder | None = None, model: str | None = None, *,
+                 thresholds: Thresholds = Thresholds(), config: AnswerConfig = AnswerConfig(),
+                 retrieval: RetrievalWeights = RetrievalWeights()) -> None:
+        if encoder is None and model is None:
+            raise ValueError("an encoder or a model name is required")
+        self.index_dir = index_dir
+        self._encoder = encoder
+        self._model = model or (encoder.name if encoder else "")
+        self.thresholds = thresholds
+        self.config = config
+        self.retrieval = retrieval
+        self._index: HybridIndex | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def encoder(self) -> Encoder:
+        with self._lock:
+            if self._encoder is None:
+                self._encoder = load_encoder(self._model)
+            return self._encoder
+
+    def index(self) -> HybridIndex:
+        """The live generation, reopened when a re-index has published a newer one."""
+        generation = require_generation(self.index_dir)
+        current = self._index
+        if current is not None and current.stored.path == generation:
+            return current
+        with self._lock:
+            if self._index is None or self._index.stored.path != generation:
+                stored = read_generation(generation)
+                check_model(stored.manifest, self._model)
+                self._index = HybridIndex(stored)  # the old one is left to readers still using it
+            return self._index
+
+    @property
+    def cycle(self) -> Cycle:
+        return self.index().cycle
+
+    def query(self, question: str) -> Query:
+        vector = self.encoder.encode_queries([question])[0]
+        return Query(question, vector, analyze(question))
+
+    def confidence(self, dense: float, coverage: float) -> float:
+        return dense + self.thresholds.lexical_weight * coverage
+
+    def retrieve(self, question: str, k: int | None = None, *, rank_only: bool = False) -> Retrieval:
+        """The best passages for a question, grouped by session and located, and whether they answer it.
+
+        ``rank_only``: group as for an answer even below the threshold (evaluation of the ranking).
+        """
+        question = " ".join(question.split())
+        if not question:
+            raise QuestionError("La question est vide.", "Posez une question en français, par exemple : "
+                                "« Comment lutter contre la vacance commerciale ? »")
+        index = self.index()
+        query = self.query(question)
+        hits = index.search(query, k=20, dense_weight=self.retrieval.dense_weight,
+                            lexical_weight=self.retrieval.lexical_weight)
+        confidence = self.confidence(hits[0].dense, hits[0].coverage) if hits else 0.0
+        answered = confidence >= self.thresholds.min_confidence
+        full = answered or rank_only
+        kept = group_passages([Passage(h.chunk, h.score) for h in hits],
+                              (k or self.config.max_sources) if full else self.config.suggestions,
+                              self.config.per_session if full else 1)
+        rows = {h.chunk.id: h.row for h in hits}
+        located = [replace(p, focus=index.locate(query, rows[p.chunk.id])) for p in kept]
+        return Retrieval(question, index.cycle, located, confidence, answered)
+
+    def answer(self, question: str, k: int | None = None) -> Answer:
+        found = self.retrieve(question, k)
+        return compose(found.question, found.passages, found.cycle, found.answered, self.config)
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    question: str
+    cycle: Cycle
+    passages: list[Passage]
+    confidence: float
+    answered: bool

@@ -1,0 +1,183 @@
+"""Incremental, atomic (re)indexing: embed only what is new or changed, then publish a new generation."""
+
+from __future__ import annotations
+
+import fcntl
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.encoders import Encoder
+from index.store import (Segment, StoredGeneration, check_model, current_generation, read_generation,
+                         remove_stale, write_generation)
+from index.text import analyze
+from ingest.errors import IndexError_, PvdError
+from ingest.models import Chunk, Cycle, content_hash
+
+SEGMENT_SECONDS = 15.0  # a link points at one of these, not at the start of a 60–90 s window
+
+
+@dataclass
+class Changes:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+@dataclass
+class BuildResult:
+    changes: dict[str, Changes] = field(default_factory=dict)  # by session id, or by document for cycle fiches
+    embedded: int = 0  # passages actually sent to the encoder
+    generation: Path | None = None
+    published: bool = False  # False when nothing changed: the live generation stays
+
+
+class IngestBusyError(IndexError_):
+    cause = "Une autre indexation est déjà en cours sur cet index."
+    fix = "Attendez qu'elle se termine, puis relancez « pvd ingest » si besoin."
+
+
+@contextmanager
+def ingest_lock(index_dir: Path) -> Iterator[None]:
+    """One writer at a time per index directory (readers never wait)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IngestBusyError() from None
+        yield
+
+
+def passage_text(chunk: Chunk, cycle: Cycle) -> str:
+    """What the encoder reads for a chunk: the passage with the context a listener would have."""
+    session = cycle.session(chunk.session_id) if chunk.session_id else None
+    context = chunk.heading if chunk.kind == "fiche" else (session.title if session else "")
+    return f"{context}\n{chunk.text}" if context else chunk.text
+
+
+def lexical_terms(chunk: Chunk) -> str:
+    return " ".join(analyze(f"{chunk.heading or ''} {chunk.text}"))
+
+
+def split_segments(chunk: Chunk, seconds: float = SEGMENT_SECONDS) -> list[tuple[int, int]]:
+    """Consecutive cue ranges (inclusive) of about ``seconds`` each, covering the chunk's cues in order."""
+    ranges: list[tuple[int, int]] = []
+    first = 0
+    for i, cue in enumerate(chunk.cues):
+        if cue.end - chunk.cues[first].start >= seconds or i == len(chunk.cues) - 1:
+            ranges.append((first, i))
+            first = i + 1
+    return ranges
+
+
+def segment_text(chunk: Chunk, cue_from: int, cue_to: int) -> str:
+    return " ".join(c.text for c in chunk.cues[cue_from:cue_to + 1])
+
+
+def previous_generation(index_dir: Path, encoder: Encoder, rebuild: bool) -> StoredGeneration | None:
+    """The live generation if its vectors can be reused; an unreadable or other-model index is rebuilt."""
+    if rebuild:
+        return None
+    try:
+        generation = current_generation(index_dir)
+        if generation is None:
+            return None
+        stored = read_generation(generation)
+        check_model(stored.manifest, encoder.name, encoder.dim)
+        return stored
+    except PvdError:
+        return None
+
+
+def build_index(cycle: Cycle, chunks: list[Chunk], index_dir: Path, encoder: Encoder, *,
+                keep_sessions: frozenset[str] = frozenset(), rebuild: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> BuildResult:
+    """Build or update the index of ``chunks``.
+
+    ``keep_sessions``: sessions whose transcript could not be read this time (YouTube blocked, broken file):
+    their previously indexed transcript chunks are kept rather than lost. ``progress(done, total)`` follows
+    the embedding. Raises IngestBusyError if another ingest holds the index.
+    """
+    with ingest_lock(index_dir):
+        previous = previous_generation(index_dir, encoder, rebuild)
+        if previous is not None and keep_sessions:
+            kept_ids = {c.id for c in chunks}
+            chunks = chunks + [c for c in previous.chunks if c.kind == "transcript"
+                               and c.session_id in keep_sessions and c.id not in kept_ids]
+        result = BuildResult(changes=diff_chunks(previous.chunks if previous else [], chunks))
+        if previous is not None and not any(c.any for c in result.changes.values()) \
+                and previous.cycle == cycle:
+            result.generation = previous.path
+            return result
+
+        known: dict[str, np.ndarray] = {}
+        if previous is not None:
+            known.update(zip(previous.embed_keys, previous.vectors))
+            known.update((s.embed_key, v) for s, v in zip(previous.segments, previous.segment_vectors))
+
+        texts = [passage_text(c, cycle) for c in chunks]
+        keys = [content_hash(encoder.name, t) for t in texts]
+        segments: list[Segment] = []
+        segment_texts: list[str] = []
+        for row, chunk in enumerate(chunks):
+            for cue_from, cue_to in split_segments(chunk):
+                text = segment_text(chunk, cue_from, cue_to)
+                segments.append(Segment(row, cue_from, cue_to, content_hash(encoder.name, "segment", text)))
+                segment_texts.append(text)
+
+        todo = {key: text for key, text in zip(keys + [s.embed_key for s in segments], texts + segment_texts)
+                if key not in known}
+        done = 0
+
+        def tick(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress(done, len(todo))
+
+        if todo:
+            fresh = encoder.encode_passages(list(todo.values()), tick)
+            known.update(zip(todo.keys(), fresh))
+        result.embedded = len(todo)
+        dim = encoder.dim
+        vectors = np.stack([known[k] for k in keys]) if keys else np.zeros((0, dim), np.float32)
+        segment_vectors = (np.stack([known[s.embed_key] for s in segments]) if segments
+                           else np.zeros((0, dim), np.float32))
+        result.generation = write_generation(
+            index_dir, model=encoder.name, dim=dim, cycle=cycle, chunks=chunks, embed_keys=keys, vectors=vectors,
+            segments=segments, segment_vectors=segment_vectors, lexical_terms=[lexical_terms(c) for c in chunks])
+        result.published = True
+        remove_stale(index_dir)
+        return result
+
+
+def diff_chunks(old: list[Chunk], new: list[Chunk]) -> dict[str, Changes]:
+    """What changed, per session (or per document for fiches of the whole cycle)."""
+    def group(chunk: Chunk) -> str:
+        return chunk.session_id or chunk.document
+
+    before = {c.id: c for c in old}
+    after = {c.id: c for c in new}
+    changes: dict[str, Changes] = {}
+    for cid, chunk in after.items():
+        entry = changes.setdefault(group(chunk), Changes())
+        if cid not in before:
+            entry.added += 1
+        elif before[cid].hash != chunk.hash or before[cid].start != chunk.start or before[cid].end != chunk.end:
+            entry.changed += 1
+        else:
+            entry.unchanged += 1
+    for cid, chunk in before.items():
+        if cid not in after:
+            changes.setdefault(group(chunk), Changes()).removed += 1
+    return dict(sorted(changes.items()))
+

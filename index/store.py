@@ -1,0 +1,262 @@
+"""The index on disk: a directory of generations, one of which is live.
+
+```
+<index>/CURRENT              name of the live generation, replaced atomically (os.replace)
+<index>/gen-<time>-<pid>/    manifest.json, vectors.npy, segments.npy, meta.sqlite
+<index>/.tmp-*               a generation being written (a crash leaves it behind; the next ingest removes it)
+```
+A generation is never modified once published: readers keep the one they opened, a re-index writes a new one
+and flips CURRENT. A crash or Ctrl-C at any moment leaves CURRENT naming a complete generation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.errors import IndexCorruptError, IndexMissingError, ModelMismatchError
+from ingest.models import Chunk, Cycle, Module, Session
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+_SCHEMA = """
+CREATE TABLE chunks (row INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, kind TEXT NOT NULL, session_id TEXT,
+                     document TEXT NOT NULL, start REAL, "end" REAL, heading TEXT, text TEXT NOT NULL,
+                     embed_key TEXT NOT NULL, cues TEXT NOT NULL);
+CREATE TABLE segments (row INTEGER PRIMARY KEY, chunk_row INTEGER NOT NULL, cue_from INTEGER NOT NULL,
+                       cue_to INTEGER NOT NULL, embed_key TEXT NOT NULL);
+CREATE TABLE catalogue (json TEXT NOT NULL);
+CREATE VIRTUAL TABLE lexical USING fts5(terms, tokenize = 'unicode61 remove_diacritics 2');
+"""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A few consecutive cues of one transcript chunk (~15 s): where a link can point."""
+
+    chunk_row: int
+    cue_from: int  # index into the chunk's cues
+    cue_to: int  # inclusive
+    embed_key: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format: int
+    model: str
+    dim: int
+    created: str
+    chunks: int
+    segments: int
+    corpus: str
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexCorruptError(f"Le manifeste de l'index ({path}) est illisible ou incomplet.") from exc
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The live generation's directory, or None when no index was ever published."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise IndexCorruptError(f"Le fichier {index_dir / CURRENT} est illisible ({exc}).") from exc
+    generation = index_dir / name
+    if not name.startswith("gen-") or not generation.is_dir():
+        raise IndexCorruptError(f"L'index {index_dir} désigne une génération absente ({name!r}).")
+    return generation
+
+
+def require_generation(index_dir: Path) -> Path:
+    generation = current_generation(index_dir)
+    if generation is None:
+        raise IndexMissingError(f"Aucun index trouvé dans {index_dir}.")
+    return generation
+
+
+def check_model(manifest: Manifest, model: str, dim: int | None = None) -> None:
+    if manifest.model != model or (dim is not None and manifest.dim != dim):
+        raise ModelMismatchError(
+            f"L'index a été construit avec le modèle « {manifest.model} » (dimension {manifest.dim}), "
+            f"mais le modèle configuré est « {model} »."
+        )
+
+
+# --- writing -------------------------------------------------------------------------------------------------
+
+def write_generation(index_dir: Path, *, model: str, dim: int, cycle: Cycle, chunks: list[Chunk],
+                     embed_keys: list[str], vectors: np.ndarray, segments: list[Segment],
+                     segment_vectors: np.ndarray, lexical_terms: list[str]) -> Path:
+    """Write a complete generation in a temporary directory, then publish it atomically."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    name = f"gen-{stamp}-{os.getpid()}"
+    tmp = index_dir / f".tmp-{name}"
+    tmp.mkdir()
+    _save_npy(tmp / "vectors.npy", vectors.astype(np.float32).reshape(len(chunks), dim))
+    _save_npy(tmp / "segments.npy", segment_vectors.astype(np.float32).reshape(len(segments), dim))
+    _write_meta(tmp / "meta.sqlite", cycle, chunks, embed_keys, segments, lexical_terms)
+    manifest = Manifest(FORMAT_VERSION, model, dim, dt.datetime.now().isoformat(timespec="seconds"),
+                        len(chunks), len(segments), str(cycle.root))
+    _write_synced(tmp / "manifest.json", json.dumps(manifest.__dict__, ensure_ascii=False, indent=2))
+    _fsync_dir(tmp)
+    final = index_dir / name
+    os.rename(tmp, final)
+    _write_synced(index_dir / f"{CURRENT}.tmp", name)
+    os.replace(index_dir / f"{CURRENT}.tmp", index_dir / CURRENT)
+    _fsync_dir(index_dir)
+    return final
+
+
+def remove_stale(index_dir: Path, keep: int = 2) -> None:
+    """Drop crash leftovers and all but the newest ``keep`` generations (the live one is always kept).
+
+    The previous generation stays so that a reader that opened it just before the flip can finish.
+    """
+    live = current_generation(index_dir)
+    for tmp in index_dir.glob(".tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+    generations = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()), key=lambda p: p.name, reverse=True)
+    for old in generations[keep:]:
+        if old != live:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_meta(path: Path, cycle: Cycle, chunks: list[Chunk], embed_keys: list[str], segments: list[Segment],
+                lexical_terms: list[str]) -> None:
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(_SCHEMA)
+        db.executemany(
+            'INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+            [(row, c.id, c.kind, c.session_id, c.document, c.start, c.end, c.heading, c.text, key,
+              json.dumps([[q.start, q.end, q.text] for q in c.cues], ensure_ascii=False))
+             for row, (c, key) in enumerate(zip(chunks, embed_keys, strict=True))],
+        )
+        db.executemany("INSERT INTO segments VALUES (?,?,?,?,?)",
+                       [(row, s.chunk_row, s.cue_from, s.cue_to, s.embed_key) for row, s in enumerate(segments)])
+        db.executemany("INSERT INTO lexical (rowid, terms) VALUES (?,?)", list(enumerate(lexical_terms)))
+        db.execute("INSERT INTO catalogue VALUES (?)", (json.dumps(cycle_to_dict(cycle), ensure_ascii=False),))
+        db.commit()
+    finally:
+        db.close()
+    _fsync_file(path)
+
+
+def _save_npy(path: Path, array: np.ndarray) -> None:
+    with open(path, "wb") as f:
+        np.save(f, array)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _write_synced(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    _fsync_file(path)
+
+
+# --- reading -------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StoredGeneration:
+    """Everything a generation holds, loaded in memory (vectors memory-mapped)."""
+
+    path: Path
+    manifest: Manifest
+    cycle: Cycle
+    chunks: list[Chunk]
+    embed_keys: list[str]
+    vectors: np.ndarray
+    segments: list[Segment]
+    segment_vectors: np.ndarray
+
+
+def read_generation(generation: Path) -> StoredGeneration:
+    """Load a generation; any damage is an IndexCorruptError that says to rebuild."""
+    manifest = Manifest.read(generation / "manifest.json")
+    if manifest.format != FORMAT_VERSION:
+        raise IndexCorruptError(f"L'index {generation} est au format {manifest.format}, "
+                                f"cette version de pvd-assistant lit le format {FORMAT_VERSION}.")
+    try:
+        vectors = np.load(generation / "vectors.npy", mmap_mode="r")
+        segment_vectors = np.load(generation / "segments.npy", mmap_mode="r")
+        db = sqlite3.connect(f"file:{generation / 'meta.sqlite'}?mode=ro", uri=True)
+        try:
+            chunks, keys = _read_chunks(db)
+            segments = [Segment(*row) for row in db.execute(
+                "SELECT chunk_row, cue_from, cue_to, embed_key FROM segments ORDER BY row")]
+            (catalogue,) = db.execute("SELECT json FROM catalogue").fetchone()
+        finally:
+            db.close()
+        cycle = cycle_from_dict(json.loads(catalogue))
+    except (OSError, ValueError, sqlite3.Error, KeyError, TypeError) as exc:
+        raise IndexCorruptError(f"Un fichier de l'index {generation} est endommagé ({exc.__class__.__name__}: {exc}).") from exc
+    if vectors.shape != (manifest.chunks, manifest.dim) or len(chunks) != manifest.chunks \
+            or segment_vectors.shape != (manifest.segments, manifest.dim) or len(segments) != manifest.segments:
+        raise IndexCorruptError(f"L'index {generation} est incohérent : le nombre de vecteurs ne correspond pas.")
+    return StoredGeneration(generation, manifest, cycle, chunks, keys, vectors, segments, segment_vectors)
+
+
+def _read_chunks(db: sqlite3.Connection) -> tuple[list[Chunk], list[str]]:
+    chunks: list[Chunk] = []
+    keys: list[str] = []
+    for row in db.execute('SELECT id, kind, session_id, document, start, "end", heading, text, embed_key, cues '
+                          "FROM chunks ORDER BY row"):
+        cid, kind, session_id, document, start, end, heading, text, key, cues = row
+        chunks.append(Chunk.from_dict({"id": cid, "kind": kind, "session_id": session_id, "document": document,
+                                       "start": start, "end": end, "heading": heading, "text": text,
+                                       "cues": json.loads(cues)}))
+        keys.append(key)
+    return chunks, keys
+
+
+# --- the catalogue snapshot kept with each generation ---------------------------------------------------------
+
+def cycle_to_dict(cycle: Cycle) -> dict[str, Any]:
+    return {
+        "title": cycle.title, "organiser": cycle.organiser, "partners": list(cycle.partners),
+        "root": str(cycle.root),
+        "modules": [{"id": m.id, "title": m.title} for m in cycle.modules],
+        "sessions": [{"id": s.id, "module": s.module, "title": s.title, "date": s.date.isoformat(),
+                      "kind": s.kind, "youtube_id": s.youtube_id, "speakers": list(s.speakers),
+                      "fiches": list(s.fiches), "transcript": s.transcript} for s in cycle.sessions],
+    }
+
+
+def cycle_from_dict(data: dict[str, Any]) -> Cycle:
+    return Cycle(
+        title=data["title"], organiser=data["organiser"], partners=tuple(data["partners"]), root=Path(data["root"]),
+        modules=tuple(Module(m["id"], m["title"]) for m in data["modules"]),
+        sessions=tuple(Session(id=s["id"], module=s["module"], title=s["title"],
+                               date=dt.date.fromisoformat(s["date"]), kind=s["kind"], youtube_id=s["youtube_id"],
+                               speakers=tuple(s["speakers"]), fiches=tuple(s["fiches"]),
+                               transcript=s["transcript"]) for s in data["sessions"]),
+    )
