@@ -1,0 +1,128 @@
+"""The `pvd` command line, driven as a user would (click's CliRunner), on the real demo corpus and model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+
+CONTRACT_KEYS = {"question", "answered", "answer", "sources"}
+SOURCE_KEYS = {"rank", "kind", "session", "session_title", "module", "date", "start", "end", "url", "document",
+               "text", "score"}
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_ask_json__matches_the_contract_and_links_to_the_second(demo_index):
+    result = run("ask", "Comment lutter contre les commerces vides en centre-bourg ?", "--index", str(demo_index),
+                 "--json")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert set(answer) == CONTRACT_KEYS and answer["answered"] is True
+    assert 1 <= len(answer["sources"]) <= 3
+    for rank, source in enumerate(answer["sources"], start=1):
+        assert set(source) == SOURCE_KEYS and source["rank"] == rank
+        if source["kind"] == "transcript":
+            assert source["url"].startswith("https://www.youtube.com/watch?v=") and "&t=" in source["url"]
+            t = int(source["url"].rsplit("&t=", 1)[1].rstrip("s"))
+            assert source["start"] - 4 <= t <= source["start"] and source["start"] <= source["end"]
+            assert source["date"] and source["module"] and source["session_title"]
+        else:
+            assert source["url"] is None and source["start"] is None and source["document"].startswith("fiches/")
+
+
+def test_ask_json_stdin__one_json_line_per_question_in_order(demo_index):
+    questions = "Quelles aides pour rénover les logements vacants ?\n\nQuelle est la recette de la tarte tatin ?\n"
+    result = run("ask", "--json", "-", "--index", str(demo_index), input=questions)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [a["question"] for a in lines] == ["Quelles aides pour rénover les logements vacants ?",
+                                             "Quelle est la recette de la tarte tatin ?"]
+    assert lines[0]["answered"] is True and lines[1]["answered"] is False
+
+
+def test_ask_out_of_scope__says_it_does_not_know_and_exits_zero(demo_index):
+    result = run("ask", "Qui a gagné la coupe du monde de football 2018 ?", "--index", str(demo_index))
+    assert result.exit_code == 0
+    assert "Je ne sais pas" in result.output
+
+
+def test_ask_readable__shows_session_date_and_replay_link(demo_index):
+    result = run("ask", "Comment fonctionne une boutique à l'essai ?", "--index", str(demo_index))
+    assert result.exit_code == 0
+    assert "Voici ce qu'en dit le cycle" in result.output
+    assert "▶ Replay à" in result.output and "https://www.youtube.com/watch?v=" in result.output
+
+
+def test_ask_without_index__builds_it_first_and_says_so(tmp_path):
+    result = CliRunner().invoke(main, ["ask", "Qu'est-ce qu'une ORT ?", "--index", str(tmp_path / "idx"), "--json"])
+    assert result.exit_code == 0
+    assert "Aucun index" in result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["answered"] is True
+
+
+def test_ask_empty_question__french_error_and_non_zero_exit(demo_index):
+    result = CliRunner().invoke(main, ["ask", "   ", "--index", str(demo_index)])
+    assert result.exit_code != 0
+    assert "La question est vide" in result.stderr
+
+
+def test_ingest__reports_changes_then_nothing_on_a_second_run(demo_corpus, tmp_path):
+    index = str(tmp_path / "idx")
+    first = run("ingest", "--corpus", str(demo_corpus), "--index", index, "--no-youtube")
+    assert first.exit_code == 0 and "ajouté(s)" in first.output and "Index publié" in first.output
+    second = run("ingest", "--corpus", str(demo_corpus), "--index", index, "--no-youtube")
+    assert "Aucun changement" in second.output
+
+
+def test_ingest_with_broken_catalogue__french_error_and_index_kept(demo_corpus, tmp_path):
+    index = str(tmp_path / "idx")
+    run("ingest", "--corpus", str(demo_corpus), "--index", index, "--no-youtube")
+    toml = demo_corpus / "cycle.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('module = "M2"', 'module = "M9"', 1), encoding="utf-8")
+    broken = CliRunner().invoke(main, ["ingest", "--corpus", str(demo_corpus), "--index", index])
+    assert broken.exit_code != 0 and "M9" in broken.stderr
+    still = run("ask", "Comment rénover les vitrines des commerces ?", "--index", index, "--json")
+    assert json.loads(still.output)["answered"] is True
+
+
+def test_ingest_dry_run__lists_each_session_with_format_cues_and_chunks(demo_corpus, tmp_path):
+    result = run("ingest", "--corpus", str(demo_corpus), "--dry-run", "--no-youtube")
+    assert result.exit_code == 0, result.output
+    for sid in [f"S{n:02d}" for n in range(1, 13)]:
+        assert sid in result.output
+    assert "[vtt]" in result.output and "[srt]" in result.output and "[sbv]" in result.output
+    assert "[json]" in result.output and "[text]" in result.output
+    assert "sous-titres" in result.output and "passages" in result.output
+
+
+def test_ingest_with_a_missing_caption_file__other_sessions_still_indexed(demo_corpus, tmp_path):
+    (demo_corpus / "transcripts" / "S03-guise.srt").write_text("ceci n'est pas un sous-titre", encoding="utf-8")
+    result = run("ingest", "--corpus", str(demo_corpus), "--index", str(tmp_path / "idx"), "--no-youtube")
+    assert result.exit_code == 0
+    assert "⚠ S03" in result.output and "S04" in result.output
+
+
+def test_sessions__lists_the_catalogue_by_module_with_replay_links():
+    result = run("sessions")
+    assert result.exit_code == 0
+    assert "M1 · " in result.output and "M3 · " in result.output
+    assert result.output.count("https://www.youtube.com/watch?v=") == 12
+
+
+@pytest.mark.parametrize("mode", ["hybride", "lexical", "dense"])
+def test_eval__prints_the_quality_figures(demo_index, mode):
+    result = run("eval", "examples/demo/questions.jsonl", "--index", str(demo_index), "--mode", mode)
+    assert result.exit_code == 0, result.output
+    assert "hit@1" in result.output and "link hit@3" in result.output and "déclinées" in result.output
+
+
+def test_chat__answers_then_quits(demo_index):
+    result = run("chat", "--index", str(demo_index), input="Qu'est-ce que le permis de louer ?\n/quitter\n")
+    assert result.exit_code == 0
+    assert "Voici ce qu'en dit le cycle" in result.output and "À bientôt" in result.output
