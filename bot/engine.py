@@ -36,8 +36,8 @@ class RetrievalWeights:
 class Thresholds:
     """When to abstain. Calibrated on the demo question set (README, « Calibrer l'abstention »)."""
 
-    min_confidence: float = 0.0
-    lexical_weight: float = 0.25  # confidence = cosine + lexical_weight × coverage
+    min_confidence: float = 0.888
+    lexical_weight: float = 0.08  # confidence = best cosine + lexical_weight × best coverage
 
 
 class Engine:
@@ -99,7 +99,7 @@ class Engine:
         query = self.query(question)
         hits = index.search(query, k=20, dense_weight=self.retrieval.dense_weight,
                             lexical_weight=self.retrieval.lexical_weight)
-        confidence = self.confidence(hits[0].dense, hits[0].coverage) if hits else 0.0
+        confidence = self.confidence(max(h.dense for h in hits), max(h.coverage for h in hits)) if hits else 0.0
         answered = confidence >= self.thresholds.min_confidence
         full = answered or rank_only
         kept = group_passages([Passage(h.chunk, h.score) for h in hits],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -59,7 +61,9 @@ def test_ask_readable__shows_session_date_and_replay_link(demo_index):
     assert "▶ Replay à" in result.output and "https://www.youtube.com/watch?v=" in result.output
 
 
-def test_ask_without_index__builds_it_first_and_says_so(tmp_path):
+def test_ask_without_index__builds_it_first_and_says_so(demo_corpus, tmp_path, monkeypatch):
+    _keep_sessions(demo_corpus, "S09")  # a one-session corpus keeps this first build short
+    monkeypatch.setenv("PVD_CORPUS", str(demo_corpus))
     result = CliRunner().invoke(main, ["ask", "Qu'est-ce qu'une ORT ?", "--index", str(tmp_path / "idx"), "--json"])
     assert result.exit_code == 0
     assert "Aucun index" in result.stderr
@@ -72,17 +76,41 @@ def test_ask_empty_question__french_error_and_non_zero_exit(demo_index):
     assert "La question est vide" in result.stderr
 
 
-def test_ingest__reports_changes_then_nothing_on_a_second_run(demo_corpus, tmp_path):
-    index = str(tmp_path / "idx")
+def _keep_sessions(corpus: Path, *keep: str) -> None:
+    """Cut the catalogue down to some sessions (and no session fiches)."""
+    text = (corpus / "cycle.toml").read_text(encoding="utf-8")
+    head, *blocks = text.split("[[session]]")
+    kept = [b for b in blocks if any(f'id = "{sid}"' in b for sid in keep)]
+    kept = ["\n".join(line for line in b.splitlines() if not line.startswith("fiches")) + "\n" for b in kept]
+    (corpus / "cycle.toml").write_text("[[session]]".join([head, *kept]), encoding="utf-8")
+    for fiche in (corpus / "fiches").iterdir():
+        if fiche.suffix in {".pdf", ".docx"}:
+            fiche.unlink()
+
+
+def _copy_index(demo_index: Path, tmp_path: Path) -> str:
+    """A writable copy of the demo index, so an ingest only embeds what the test changes."""
+    shutil.copytree(demo_index, tmp_path / "idx")
+    return str(tmp_path / "idx")
+
+
+def test_ingest__reports_changes_per_session_then_nothing_on_a_second_run(demo_corpus, demo_index, tmp_path):
+    index = _copy_index(demo_index, tmp_path)
+    caption = demo_corpus / "transcripts" / "S04-habitat.sbv"
+    caption.write_text(caption.read_text(encoding="utf-8").replace("Denormandie", "Denormandie (dispositif fiscal)"),
+                       encoding="utf-8")
+    _keep_sessions(demo_corpus, *[f"S{n:02d}" for n in range(1, 12)])  # S12 removed from the catalogue
     first = run("ingest", "--corpus", str(demo_corpus), "--index", index, "--no-youtube")
-    assert first.exit_code == 0 and "ajouté(s)" in first.output and "Index publié" in first.output
+    assert first.exit_code == 0, first.output
+    assert "S04 « Habiter le centre-bourg" in first.output and "modifié(s)" in first.output
+    assert "S12 « " not in first.output and "S12 :" in first.output and "retiré(s)" in first.output
+    assert "Index publié" in first.output
     second = run("ingest", "--corpus", str(demo_corpus), "--index", index, "--no-youtube")
     assert "Aucun changement" in second.output
 
 
-def test_ingest_with_broken_catalogue__french_error_and_index_kept(demo_corpus, tmp_path):
-    index = str(tmp_path / "idx")
-    run("ingest", "--corpus", str(demo_corpus), "--index", index, "--no-youtube")
+def test_ingest_with_broken_catalogue__french_error_and_index_kept(demo_corpus, demo_index, tmp_path):
+    index = _copy_index(demo_index, tmp_path)
     toml = demo_corpus / "cycle.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace('module = "M2"', 'module = "M9"', 1), encoding="utf-8")
     broken = CliRunner().invoke(main, ["ingest", "--corpus", str(demo_corpus), "--index", index])
@@ -101,11 +129,14 @@ def test_ingest_dry_run__lists_each_session_with_format_cues_and_chunks(demo_cor
     assert "sous-titres" in result.output and "passages" in result.output
 
 
-def test_ingest_with_a_missing_caption_file__other_sessions_still_indexed(demo_corpus, tmp_path):
+def test_ingest_with_a_broken_caption_file__session_kept_and_others_updated(demo_corpus, demo_index, tmp_path):
+    index = _copy_index(demo_index, tmp_path)
     (demo_corpus / "transcripts" / "S03-guise.srt").write_text("ceci n'est pas un sous-titre", encoding="utf-8")
-    result = run("ingest", "--corpus", str(demo_corpus), "--index", str(tmp_path / "idx"), "--no-youtube")
+    result = run("ingest", "--corpus", str(demo_corpus), "--index", index, "--no-youtube")
     assert result.exit_code == 0
-    assert "⚠ S03" in result.output and "S04" in result.output
+    assert "⚠ S03" in result.output and "S03-guise.srt" in result.output and "conservés" in result.output
+    guise = json.loads(run("ask", "Qui était Godin et pourquoi le Familistère ?", "--index", index, "--json").output)
+    assert guise["sources"][0]["session"] == "S03"
 
 
 def test_sessions__lists_the_catalogue_by_module_with_replay_links():

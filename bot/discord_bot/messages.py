@@ -1,0 +1,73 @@
+"""Questions asked in the chat: a message that mentions the bot, or a reply to one of its messages.
+
+Discord delivers the text of such messages even without the privileged message-content intent; when it
+is empty anyway (intent off, or a bare mention), the bot answers with its help.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from contextlib import suppress
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.discord_bot import text as t
+from bot.discord_bot.questions import Refusal
+from bot.discord_bot.render import render_answer
+from bot.discord_bot.replies import APOLOGY, NO_PINGS, channel_label
+from ingest.errors import PvdError
+
+if TYPE_CHECKING:
+    from bot.discord_bot.client import PvdBot
+
+log = logging.getLogger(__name__)
+
+
+def addressed_question(message: discord.Message, bot_id: int) -> str | None:
+    """The question a message puts to the bot (possibly empty), or None when it is not addressed to it.
+
+    @everyone / @here and role mentions do not count: only a mention of the bot itself or a reply to it.
+    """
+    if message.author.bot:
+        return None
+    mentioned = any(user.id == bot_id for user in message.mentions)
+    reference = message.reference
+    replied = (reference is not None and isinstance(reference.resolved, discord.Message)
+               and reference.resolved.author.id == bot_id)
+    if not (mentioned or replied):
+        return None
+    return re.sub(rf"<@!?{bot_id}>", " ", message.content)
+
+
+async def answer_message(bot: PvdBot, message: discord.Message, raw: str) -> None:
+    """Reply in the thread of the message; refusals and errors too (a chat message cannot be private)."""
+    screened = bot.desk.screen(raw, message.author.id)
+    if isinstance(screened, Refusal):
+        await _reply_text(message, screened.text)
+        return
+    with suppress(discord.HTTPException):
+        await message.channel.typing()  # « Assistant PVD est en train d'écrire… » while the engine works
+    try:
+        answer, answer_id = await bot.desk.answer(screened, message.author.id, channel_label(message.channel.id))
+    except PvdError as error:
+        log.warning("Question sans réponse à cause d'une erreur : %s", error.cause)
+        await _reply_text(message, str(error))
+        return
+    except Exception:
+        log.exception("Erreur inattendue en répondant au message %s", message.id)
+        await _reply_text(message, APOLOGY)
+        return
+    embed, view = render_answer(answer, answer_id)
+    try:
+        await message.reply(embed=embed, view=view, allowed_mentions=NO_PINGS)
+    except discord.HTTPException as error:  # e.g. the bot may read this channel but not write in it
+        log.warning("Réponse au message %s non envoyée (%s %s)", message.id, error.status, error.text)
+
+
+async def _reply_text(message: discord.Message, text: str) -> None:
+    try:
+        await message.reply(t.truncate(t.neutralise(text), t.MESSAGE_CONTENT), allowed_mentions=NO_PINGS)
+    except discord.HTTPException:
+        log.warning("Impossible de répondre au message %s", message.id, exc_info=True)

@@ -1,0 +1,273 @@
+"""Reading the cycle's documents (« fiches »): .txt, .md, .pdf and .docx files into ``Fiche`` records.
+
+The readers are the I/O edge; the structure (CAUE form, headings) comes from the pure functions of
+``fiche_form``. Whatever a library raises on a damaged file is turned into a ``FicheError`` in French:
+the caller reports it as a warning and carries on with the other documents.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path, PurePosixPath
+
+from ingest.errors import FicheError
+from ingest.fiche_form import Structure, parse_blocks, parse_form, parse_markdown, parse_plain
+from ingest.fiche_text import cut_internal, normalise_chars
+from ingest.models import Cycle, Fiche, FicheSection
+
+SUPPORTED_EXTENSIONS = (".txt", ".md", ".pdf", ".docx")
+FICHES_DIR = "fiches"
+_MAX_DETAIL = 200
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged files are reported as FicheError, not log noise
+
+
+class FicheNotFoundError(FicheError):
+    def __init__(self, document: str, corpus_root: Path) -> None:
+        self.document = document
+        super().__init__(
+            f"La fiche « {document} » est introuvable dans le corpus {corpus_root}.",
+            "Vérifiez le chemin indiqué dans cycle.toml, ou déposez le fichier à cet endroit.",
+        )
+
+
+class UnsupportedFicheError(FicheError):
+    def __init__(self, document: str) -> None:
+        self.document = document
+        super().__init__(
+            f"Le format de la fiche « {document} » n'est pas pris en charge.",
+            "Enregistrez-la en .docx, .pdf, .txt ou .md (Word : Fichier → Enregistrer sous).",
+        )
+
+
+class EmptyFicheError(FicheError):
+    """The file holds no text to index (0 bytes, blank, or nothing left once the internal part is cut)."""
+
+    def __init__(self, document: str, cause: str | None = None, fix: str | None = None) -> None:
+        self.document = document
+        super().__init__(
+            cause or f"La fiche « {document} » ne contient aucun texte.",
+            fix or "Vérifiez que le fichier a bien été enregistré avec son contenu, ou retirez-le du corpus.",
+        )
+
+
+class ScannedPdfError(EmptyFicheError):
+    """A PDF whose pages carry no text layer: almost always a scan."""
+
+    def __init__(self, document: str) -> None:
+        super().__init__(
+            document,
+            f"Le PDF « {document} » ne contient aucun texte lisible : c'est probablement un document scanné "
+            "(des images de pages).",
+            "Fournissez une version texte du document (.docx, .txt ou PDF exporté depuis le traitement de "
+            "texte), ou passez le scan dans un logiciel de reconnaissance de caractères (OCR).",
+        )
+
+
+class CorruptFicheError(FicheError):
+    def __init__(self, document: str, what: str, detail: object = None) -> None:
+        self.document = document
+        technical = f" (détail technique : {str(detail)[:_MAX_DETAIL]})" if detail else ""
+        super().__init__(
+            f"La fiche « {document} » est illisible : {what}{technical}.",
+            "Ouvrez le fichier pour vérifier qu'il n'est pas endommagé, puis déposez une copie saine "
+            "(ré-enregistrée ou ré-exportée).",
+        )
+
+
+class ProtectedFicheError(FicheError):
+    def __init__(self, document: str) -> None:
+        self.document = document
+        super().__init__(
+            f"Le PDF « {document} » est protégé par un mot de passe.",
+            "Déposez une copie sans protection (ouvrir le PDF puis l'imprimer en PDF, ou ré-exporter l'original).",
+        )
+
+
+# --- decoding -------------------------------------------------------------------------------------------
+
+def decode_text(data: bytes, document: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Windows « Unicode »), else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise CorruptFicheError(document, "texte UTF-16 mal formé", exc) from exc
+    if b"\x00" in data:
+        raise CorruptFicheError(document, "ce n'est pas un fichier texte (contenu binaire)")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CorruptFicheError(document, "encodage de caractères non reconnu (ni UTF-8 ni Windows-1252)")
+
+
+# --- readers: each returns the document's structure ---------------------------------------------------------
+
+def _structure(text: str, document: str, fallback: Structure | None = None) -> Structure:
+    """The CAUE form if the text is one, else ``fallback`` or headings found in plain text."""
+    text = cut_internal(normalise_chars(text))
+    if not text.strip():
+        raise EmptyFicheError(document)
+    return parse_form(text) or fallback or parse_plain(text)
+
+
+def _read_text(path: Path, document: str) -> Structure:
+    data = path.read_bytes()
+    if not data.strip():
+        raise EmptyFicheError(document, f"Le fichier « {document} » est vide.")
+    text = decode_text(data, document)
+    if path.suffix.lower() == ".md":
+        cleaned = cut_internal(normalise_chars(text))
+        if not cleaned.strip():
+            raise EmptyFicheError(document)
+        return parse_form(cleaned) or parse_markdown(cleaned)
+    return _structure(text, document)
+
+
+def _read_pdf(path: Path, document: str) -> Structure:
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, EmptyFileError, FileNotDecryptedError
+
+    if path.stat().st_size == 0:
+        raise EmptyFicheError(
+            document, f"Le PDF « {document} » est vide (0 octet).",
+            "La copie ou le téléchargement du fichier a sans doute échoué : déposez-le à nouveau.",
+        )
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ProtectedFicheError(document)
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except FicheError:
+        raise
+    except (FileNotDecryptedError, DependencyError) as exc:  # DependencyError: AES without `cryptography`
+        raise ProtectedFicheError(document) from exc
+    except EmptyFileError as exc:
+        raise EmptyFicheError(document, f"Le PDF « {document} » est vide (0 octet).") from exc
+    except Exception as exc:  # pypdf raises many types on damaged files; none may reach the user raw
+        raise CorruptFicheError(document, "PDF endommagé ou incomplet", exc) from exc
+    text = "\n\n".join(pages)
+    if not text.strip():
+        raise ScannedPdfError(document)
+    return _structure(text, document)
+
+
+def _docx_blocks(path: Path, document: str) -> list[tuple[str | None, str]]:
+    """(heading, None) for paragraphs in a heading style, (None, text) for paragraphs and table rows."""
+    import docx
+    from docx.table import Table
+
+    try:
+        doc = docx.Document(str(path))
+        blocks: list[tuple[str | None, str]] = []
+        for item in doc.iter_inner_content():
+            if isinstance(item, Table):
+                rows = []
+                for row in item.rows:
+                    cells: list[str] = []
+                    for cell in row.cells:  # merged cells come back once per grid column
+                        text = cell.text.strip()
+                        if text and (not cells or cells[-1] != text):
+                            cells.append(text)
+                    if cells:
+                        rows.append(" | ".join(" ".join(c.split()) for c in cells))
+                blocks.append((None, "\n".join(rows)))
+                continue
+            style = (item.style.name if item.style is not None else "") or ""
+            text = item.text.strip()
+            if text and _is_heading_style(style):
+                blocks.append((text, ""))
+            elif text:
+                blocks.append((None, text))
+        return blocks
+    except Exception as exc:  # zipfile, lxml, KeyError on missing parts...
+        raise CorruptFicheError(document, "document Word endommagé ou qui n'est pas un vrai .docx", exc) from exc
+
+
+def _is_heading_style(style: str) -> bool:
+    name = style.lower()
+    return name in ("title", "titre") or name.startswith(("heading", "titre "))
+
+
+def _read_docx(path: Path, document: str) -> Structure:
+    if path.stat().st_size == 0:
+        raise EmptyFicheError(document, f"Le document Word « {document} » est vide (0 octet).")
+    blocks = _docx_blocks(path, document)
+    text = "\n\n".join(heading or body for heading, body in blocks)
+    # Word fiches are often the CAUE form itself: the same labels, one per paragraph or table row.
+    return _structure(text, document, fallback=parse_blocks(_cut_blocks(blocks)))
+
+
+def _cut_blocks(blocks: list[tuple[str | None, str]]) -> list[tuple[str | None, str]]:
+    """The blocks before the internal part (see ``cut_internal``)."""
+    kept: list[tuple[str | None, str]] = []
+    for heading, body in blocks:
+        text = normalise_chars(heading or body)
+        cut = cut_internal(text)
+        if cut != text:
+            if cut.strip():
+                kept.append((cut, "") if heading else (None, cut))
+            break
+        kept.append((heading, body))
+    return kept
+
+
+# --- public ------------------------------------------------------------------------------------------------
+
+def read_fiche(corpus_root: Path, document: str, session_id: str | None = None) -> Fiche:
+    """Read ``document`` (a path relative to ``corpus_root``) into a Fiche; raise a FicheError in French."""
+    document = PurePosixPath(document.replace("\\", "/")).as_posix()
+    path = corpus_root / document
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_EXTENSIONS:
+        raise UnsupportedFicheError(document)
+    if not path.is_file():
+        raise FicheNotFoundError(document, corpus_root)
+    try:
+        if suffix == ".pdf":
+            structure = _read_pdf(path, document)
+        elif suffix == ".docx":
+            structure = _read_docx(path, document)
+        else:
+            structure = _read_text(path, document)
+    except OSError as exc:
+        raise CorruptFicheError(document, "le fichier ne peut pas être lu", exc) from exc
+    sections = tuple(s for s in structure.sections if s.text.strip())
+    if not sections and not structure.fields:
+        raise EmptyFicheError(document)
+    title = structure.title or _title_from_name(document)
+    sections = tuple(FicheSection(s.heading or title, s.text) for s in sections)
+    return Fiche(document=document, title=title, fields=dict(structure.fields), sections=sections,
+                 session_id=session_id)
+
+
+def _title_from_name(document: str) -> str:
+    return " ".join(PurePosixPath(document).stem.replace("_", " ").replace("-", " ").split()) or document
+
+
+def _is_candidate(path: Path) -> bool:
+    # Skip hidden files and the « ~$fiche.docx » lock files Word leaves while a document is open.
+    return (path.is_file() and path.suffix.lower() in SUPPORTED_EXTENSIONS
+            and not path.name.startswith((".", "~$")))
+
+
+def discover_fiches(cycle: Cycle) -> list[tuple[str, str | None]]:
+    """Every document to index, with the session it is attached to (None: the whole cycle), sorted by path.
+
+    All supported files under ``fiches/``, plus the files sessions attach from elsewhere in the corpus.
+    A document attached to several sessions is given to the first one in the catalogue.
+    """
+    attached: dict[str, str] = {}
+    for session in cycle.sessions:
+        for document in session.fiches:
+            attached.setdefault(PurePosixPath(document).as_posix(), session.id)
+    found: set[str] = set()
+    folder = cycle.root / FICHES_DIR
+    if folder.is_dir():
+        for path in folder.rglob("*"):
+            if _is_candidate(path) and not any(part.startswith(".") for part in path.relative_to(folder).parts):
+                found.add(path.relative_to(cycle.root).as_posix())
+    found.update(attached)
+    return [(document, attached.get(document)) for document in sorted(found)]
