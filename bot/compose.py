@@ -24,6 +24,7 @@ class Passage:
     focus: tuple[int, int] | None = None  # cue range inside chunk.cues
     start: float | None = None  # union of merged overlapping windows
     end: float | None = None
+    merged: tuple[Chunk, ...] = ()  # every window merged into this passage, chunk first
 
 
 @dataclass(frozen=True)
@@ -50,14 +51,14 @@ def group_passages(passages: list[Passage], max_sources: int, per_session: int) 
             if twin is not None:
                 k = kept[twin]
                 kept[twin] = Passage(k.chunk, k.score, k.focus, min(k.start or 0, c.start or 0),
-                                     max(k.end or 0, c.end or 0))
+                                     max(k.end or 0, c.end or 0), k.merged + (c,))
                 continue
         elif any(k.chunk.document == c.document and k.chunk.heading == c.heading for k in kept):
             continue
         if c.session_id and sum(k.chunk.session_id == c.session_id for k in kept) >= per_session:
             continue
         if len(kept) < max_sources:
-            kept.append(Passage(c, p.score, p.focus, c.start, c.end))
+            kept.append(Passage(c, p.score, p.focus, c.start, c.end, (c,)))
     return kept
 
 

@@ -106,7 +106,14 @@ class Engine:
                               (k or self.config.max_sources) if full else self.config.suggestions,
                               self.config.per_session if full else 1)
         rows = {h.chunk.id: h.row for h in hits}
-        located = [replace(p, focus=index.locate(query, rows[p.chunk.id])) for p in kept]
+        located = []
+        for passage in kept:
+            best = index.locate(query, [rows[c.id] for c in passage.merged])
+            if best is None:
+                located.append(passage)
+            else:  # link and excerpt from the merged window where the answer is
+                row, focus = best
+                located.append(replace(passage, chunk=index.stored.chunks[row], focus=focus))
         return Retrieval(question, index.cycle, located, confidence, answered)
 
     def answer(self, question: str, k: int | None = None) -> Answer:

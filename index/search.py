@@ -75,26 +75,28 @@ class HybridIndex:
                     cosine.get(row, self._cosine(query.vector, row)), self.lexical.coverage(query.terms, row))
                 for row, score in best]
 
-    def locate(self, query: Query, row: int, lexical_weight: float = 0.15) -> tuple[int, int] | None:
-        """The cue range of a transcript passage that best matches the question (meaning, then words)."""
-        candidates = self._segments_of.get(row)
+    def locate(self, query: Query, rows: list[int], lexical_weight: float = 0.15
+               ) -> tuple[int, tuple[int, int]] | None:
+        """Where, among transcript passages ``rows``, the question is answered: (row, cue range).
+
+        Scores each ~15 s segment by meaning (its own embedding) plus the share of the question's rare words
+        it contains, so the link lands on the sentence that answers rather than on the window's start.
+        """
+        candidates = [i for row in rows for i in self._segments_of.get(row, ())]
         if not candidates:
             return None
-        chunk = self.stored.chunks[row]
         weights = {t: self.lexical.idf(t) for t in dict.fromkeys(query.terms)}
         total = sum(weights.values()) or 1.0
-        vectors = np.asarray(self.stored.segment_vectors[candidates])
-        dense = vectors @ query.vector
+        dense = np.asarray(self.stored.segment_vectors[candidates]) @ query.vector
 
         def score(i: int) -> float:
             segment = self.stored.segments[candidates[i]]
-            text = " ".join(c.text for c in chunk.cues[segment.cue_from:segment.cue_to + 1])
-            found = set(analyze(text))
+            cues = self.stored.chunks[segment.chunk_row].cues[segment.cue_from:segment.cue_to + 1]
+            found = set(analyze(" ".join(c.text for c in cues)))
             return float(dense[i]) + lexical_weight * sum(w for t, w in weights.items() if t in found) / total
 
-        best = max(range(len(candidates)), key=score)
-        segment = self.stored.segments[candidates[best]]
-        return segment.cue_from, segment.cue_to
+        segment = self.stored.segments[candidates[max(range(len(candidates)), key=score)]]
+        return segment.chunk_row, (segment.cue_from, segment.cue_to)
 
     def _cosine(self, vector: np.ndarray, row: int) -> float:
         return float(np.asarray(self.stored.vectors[row]) @ vector)

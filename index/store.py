@@ -73,7 +73,7 @@ def current_generation(index_dir: Path) -> Path | None:
         name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise IndexCorruptError(f"Le fichier {index_dir / CURRENT} est illisible ({exc}).") from exc
     generation = index_dir / name
     if not name.startswith("gen-") or not generation.is_dir():
@@ -217,7 +217,7 @@ def read_generation(generation: Path) -> StoredGeneration:
         finally:
             db.close()
         cycle = cycle_from_dict(json.loads(catalogue))
-    except (OSError, ValueError, sqlite3.Error, KeyError, TypeError) as exc:
+    except (OSError, EOFError, ValueError, sqlite3.Error, KeyError, TypeError) as exc:
         raise IndexCorruptError(f"Un fichier de l'index {generation} est endommagé ({exc.__class__.__name__}: {exc}).") from exc
     if vectors.shape != (manifest.chunks, manifest.dim) or len(chunks) != manifest.chunks \
             or segment_vectors.shape != (manifest.segments, manifest.dim) or len(segments) != manifest.segments:
