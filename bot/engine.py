@@ -14,7 +14,7 @@ from bot.answer import Answer
 from bot.compose import AnswerConfig, Passage, compose, group_passages
 from index.encoders import Encoder, load_encoder
 from index.search import HybridIndex, Query
-from index.store import check_model, read_generation, require_generation
+from index.store import check_model, open_generation, require_generation
 from index.text import analyze
 from ingest.errors import PvdError
 from ingest.models import Cycle
@@ -66,13 +66,13 @@ class Engine:
         """The live generation, reopened when a re-index has published a newer one."""
         generation = require_generation(self.index_dir)
         current = self._index
-        if current is not None and current.stored.path == generation:
+        if current is not None and current.path == generation:
             return current
         with self._lock:
-            if self._index is None or self._index.stored.path != generation:
-                stored = read_generation(generation)
-                check_model(stored.manifest, self._model)
-                self._index = HybridIndex(stored)  # the old one is left to readers still using it
+            if self._index is None or self._index.path != generation:
+                served = open_generation(generation)
+                check_model(served.manifest, self._model)
+                self._index = HybridIndex(served)  # the old one is left to readers still using it
             return self._index
 
     @property
@@ -113,7 +113,7 @@ class Engine:
                 located.append(passage)
             else:  # link and excerpt from the merged window where the answer is
                 row, focus = best
-                located.append(replace(passage, chunk=index.stored.chunks[row], focus=focus))
+                located.append(replace(passage, chunk=index.chunk(row), focus=focus))
         return Retrieval(question, index.cycle, located, confidence, answered)
 
     def answer(self, question: str, k: int | None = None) -> Answer:

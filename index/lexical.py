@@ -5,29 +5,36 @@ from __future__ import annotations
 import math
 import sqlite3
 import threading
-from collections import Counter
-from pathlib import Path
 
 from ingest.errors import IndexCorruptError
 
 
 class LexicalIndex:
-    def __init__(self, meta_db: Path) -> None:
+    """Reads the `lexical` FTS5 table of a generation; document frequencies come from its fts5vocab view."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
+        self._db = db
+        self._lock = lock  # the connection is shared by the engine's worker threads
         try:
-            self._db = sqlite3.connect(f"file:{meta_db}?mode=ro", uri=True, check_same_thread=False)
-            rows = self._db.execute("SELECT terms FROM lexical ORDER BY rowid").fetchall()
+            with lock:
+                (self.size,) = db.execute("SELECT count(*) FROM lexical").fetchone()
+                db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.lexical_vocab USING fts5vocab(main, lexical, row)")
+                df = db.execute("SELECT term, doc FROM temp.lexical_vocab").fetchall()
         except sqlite3.Error as exc:
-            raise IndexCorruptError(f"L'index lexical {meta_db} est illisible ({exc}).") from exc
-        self._lock = threading.Lock()  # one connection shared by the engine's worker threads
-        self.size = len(rows)
-        self.terms: list[frozenset[str]] = [frozenset(t.split()) for (t,) in rows]
-        df = Counter(term for terms in self.terms for term in terms)
-        self._idf = {t: math.log(1 + (self.size - n + 0.5) / (n + 0.5)) for t, n in df.items()}
+            raise IndexCorruptError(f"L'index lexical est illisible ({exc}).") from exc
+        self._idf = {t: math.log(1 + (self.size - n + 0.5) / (n + 0.5)) for t, n in df}
         self._max_idf = math.log(1 + (self.size + 0.5) / 0.5)
 
     def idf(self, term: str) -> float:
         """Rarity of a term; a term the corpus never uses weighs the most."""
         return self._idf.get(term, self._max_idf)
+
+    def _query(self, sql: str, params: tuple[object, ...]) -> list[tuple[object, ...]]:
+        try:
+            with self._lock:
+                return self._db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise IndexCorruptError(f"L'index lexical est endommagé ({exc}).") from exc
 
     def search(self, terms: list[str], k: int) -> list[tuple[int, float]]:
         """Rows matching any of ``terms``, best BM25 first, as (row, score) with higher = better."""
@@ -35,22 +42,20 @@ class LexicalIndex:
         if not unique:
             return []
         match = " OR ".join(f'"{t}"' for t in unique)
-        try:
-            with self._lock:
-                rows = self._db.execute(
-                    "SELECT rowid, bm25(lexical) FROM lexical WHERE lexical MATCH ? ORDER BY bm25(lexical) LIMIT ?",
-                    (match, k)).fetchall()
-        except sqlite3.Error as exc:
-            raise IndexCorruptError(f"L'index lexical est endommagé ({exc}).") from exc
-        return [(int(row), -float(score)) for row, score in rows]
+        rows = self._query("SELECT rowid, bm25(lexical) FROM lexical WHERE lexical MATCH ? "
+                           "ORDER BY bm25(lexical) LIMIT ?", (match, k))
+        return [(int(row), -float(score)) for row, score in rows]  # type: ignore[arg-type]
 
-    def coverage(self, terms: list[str], row: int) -> float:
-        """Share of the query's weight (IDF) found in a passage: 1.0 when every term is there."""
-        unique = list(dict.fromkeys(terms))
-        total = sum(self.idf(t) for t in unique)
-        if not total:
-            return 0.0
-        return sum(self.idf(t) for t in unique if t in self.terms[row]) / total
-
-    def close(self) -> None:
-        self._db.close()
+    def coverage(self, terms: list[str], rows: list[int]) -> dict[int, float]:
+        """Per row, the share of the question's weight (IDF) found in it: 1.0 when every term is there."""
+        weights = {t: self.idf(t) for t in dict.fromkeys(terms)}
+        total = sum(weights.values())
+        if not rows:
+            return {}
+        found = self._query(f"SELECT rowid, terms FROM lexical WHERE rowid IN ({','.join('?' * len(rows))})",
+                            tuple(rows))
+        result = dict.fromkeys(rows, 0.0)
+        for row, text in found:
+            present = set(str(text).split())
+            result[int(row)] = sum(w for t, w in weights.items() if t in present) / total if total else 0.0  # type: ignore[arg-type]
+        return result

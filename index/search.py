@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from index.lexical import LexicalIndex
-from index.store import StoredGeneration, read_generation, require_generation
+from index.store import CHUNK_COLUMNS, ServedGeneration, chunk_from_row, open_generation, require_generation
 from index.text import analyze
 from index.vectors import FaissVectorStore, VectorStore
+from ingest.errors import IndexCorruptError
 from ingest.models import Chunk, Cycle
 
 RRF_K = 60  # the usual constant: ranks beyond ~60 barely count
@@ -35,31 +39,51 @@ class Hit:
 
 
 class HybridIndex:
-    """A published generation, opened for search. Immutable: a re-index publishes another one."""
+    """A published generation, opened for search. Immutable: a re-index publishes another one.
 
-    def __init__(self, stored: StoredGeneration, vectors: VectorStore | None = None) -> None:
-        self.stored = stored
-        self.vectors = vectors or FaissVectorStore(np.asarray(stored.vectors))
-        self.lexical = LexicalIndex(stored.path / "meta.sqlite")
-        self._segments_of: dict[int, list[int]] = defaultdict(list)
-        for i, segment in enumerate(stored.segments):
-            self._segments_of[segment.chunk_row].append(i)
+    Opening is cheap at any size: vectors are memory-mapped and passages are read from SQLite when retrieved.
+    """
+
+    def __init__(self, served: ServedGeneration, vectors: VectorStore | None = None) -> None:
+        self.served = served
+        self.vectors = vectors or FaissVectorStore(np.asarray(served.vectors))
+        self._lock = threading.Lock()
+        try:
+            self._db = sqlite3.connect(f"file:{served.meta_db}?mode=ro", uri=True, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise IndexCorruptError(f"L'index {served.path} est illisible ({exc}).") from exc
+        self.lexical = LexicalIndex(self._db, self._lock)
+        rows = served.segment_rows[:, 0]
+        order = np.argsort(rows, kind="stable")
+        bounds = np.searchsorted(rows[order], np.arange(len(served.vectors) + 1))
+        self._segment_order, self._segment_bounds = order, bounds
+        self.chunk = lru_cache(maxsize=4096)(self._read_chunk)
 
     @classmethod
     def open(cls, index_dir: Path) -> HybridIndex:
-        return cls(read_generation(require_generation(index_dir)))
+        return cls(open_generation(require_generation(index_dir)))
+
+    @property
+    def path(self) -> Path:
+        return self.served.path
 
     @property
     def cycle(self) -> Cycle:
-        return self.stored.cycle
+        return self.served.cycle
 
-    @property
-    def generation(self) -> str:
-        return self.stored.path.name
+    def _read_chunk(self, row: int) -> Chunk:
+        try:
+            with self._lock:
+                found = self._db.execute(f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE row = ?", (row,)).fetchone()
+        except sqlite3.Error as exc:
+            raise IndexCorruptError(f"L'index {self.served.path} est endommagé ({exc}).") from exc
+        if found is None:
+            raise IndexCorruptError(f"L'index {self.served.path} ne contient pas le passage n° {row}.")
+        return chunk_from_row(found)
 
-    @property
-    def model(self) -> str:
-        return self.stored.manifest.model
+    def segments_of(self, row: int) -> np.ndarray:
+        """Indices of the segments of one passage (none for a fiche)."""
+        return self._segment_order[self._segment_bounds[row]:self._segment_bounds[row + 1]]
 
     def search(self, query: Query, k: int = 10, dense_weight: float = 1.0, lexical_weight: float = 1.0) -> list[Hit]:
         dense = self.vectors.search(query.vector, POOL)
@@ -71,8 +95,8 @@ class HybridIndex:
             fused[row] += lexical_weight / (RRF_K + rank + 1)
         best = sorted(fused.items(), key=lambda item: -item[1])[:k]
         cosine = dict(dense)
-        return [Hit(row, self.stored.chunks[row], score,
-                    cosine.get(row, self._cosine(query.vector, row)), self.lexical.coverage(query.terms, row))
+        coverage = self.lexical.coverage(query.terms, [row for row, _ in best])
+        return [Hit(row, self.chunk(row), score, cosine.get(row, self._cosine(query.vector, row)), coverage[row])
                 for row, score in best]
 
     def locate(self, query: Query, rows: list[int], lexical_weight: float = 0.15
@@ -82,24 +106,25 @@ class HybridIndex:
         Scores each ~15 s segment by meaning (its own embedding) plus the share of the question's rare words
         it contains, so the link lands on the sentence that answers rather than on the window's start.
         """
-        candidates = [i for row in rows for i in self._segments_of.get(row, ())]
-        if not candidates:
+        candidates = np.concatenate([self.segments_of(row) for row in rows]) if rows else np.array([], int)
+        if not len(candidates):
             return None
         weights = {t: self.lexical.idf(t) for t in dict.fromkeys(query.terms)}
         total = sum(weights.values()) or 1.0
-        dense = np.asarray(self.stored.segment_vectors[candidates]) @ query.vector
+        dense = np.asarray(self.served.segment_vectors[candidates]) @ query.vector
 
         def score(i: int) -> float:
-            segment = self.stored.segments[candidates[i]]
-            cues = self.stored.chunks[segment.chunk_row].cues[segment.cue_from:segment.cue_to + 1]
+            row, first, last = (int(v) for v in self.served.segment_rows[candidates[i]])
+            cues = self.chunk(row).cues[first:last + 1]
             found = set(analyze(" ".join(c.text for c in cues)))
             return float(dense[i]) + lexical_weight * sum(w for t, w in weights.items() if t in found) / total
 
-        segment = self.stored.segments[candidates[max(range(len(candidates)), key=score)]]
-        return segment.chunk_row, (segment.cue_from, segment.cue_to)
+        row, first, last = (int(v) for v in self.served.segment_rows[candidates[max(range(len(candidates)),
+                                                                                       key=score)]])
+        return row, (first, last)
 
     def _cosine(self, vector: np.ndarray, row: int) -> float:
-        return float(np.asarray(self.stored.vectors[row]) @ vector)
+        return float(np.asarray(self.served.vectors[row]) @ vector)
 
     def close(self) -> None:
-        self.lexical.close()
+        self._db.close()

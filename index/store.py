@@ -2,7 +2,7 @@
 
 ```
 <index>/CURRENT              name of the live generation, replaced atomically (os.replace)
-<index>/gen-<time>-<pid>/    manifest.json, vectors.npy, segments.npy, meta.sqlite
+<index>/gen-<time>-<pid>/    manifest.json, vectors.npy, segments.npy, segment_rows.npy, meta.sqlite
 <index>/.tmp-*               a generation being written (a crash leaves it behind; the next ingest removes it)
 ```
 A generation is never modified once published: readers keep the one they opened, a re-index writes a new one
@@ -109,6 +109,8 @@ def write_generation(index_dir: Path, *, model: str, dim: int, cycle: Cycle, chu
     tmp.mkdir()
     _save_npy(tmp / "vectors.npy", vectors.astype(np.float32).reshape(len(chunks), dim))
     _save_npy(tmp / "segments.npy", segment_vectors.astype(np.float32).reshape(len(segments), dim))
+    _save_npy(tmp / "segment_rows.npy",
+              np.array([(s.chunk_row, s.cue_from, s.cue_to) for s in segments], dtype=np.int32).reshape(-1, 3))
     _write_meta(tmp / "meta.sqlite", cycle, chunks, embed_keys, segments, lexical_terms)
     manifest = Manifest(FORMAT_VERSION, model, dim, dt.datetime.now().isoformat(timespec="seconds"),
                         len(chunks), len(segments), str(cycle.root))
@@ -225,16 +227,64 @@ def read_generation(generation: Path) -> StoredGeneration:
     return StoredGeneration(generation, manifest, cycle, chunks, keys, vectors, segments, segment_vectors)
 
 
+@dataclass(frozen=True)
+class ServedGeneration:
+    """What serving needs at open: small or memory-mapped. Chunks are read from meta.sqlite on demand."""
+
+    path: Path
+    manifest: Manifest
+    cycle: Cycle
+    vectors: np.ndarray  # (chunks, dim), memory-mapped
+    segment_vectors: np.ndarray  # (segments, dim), memory-mapped
+    segment_rows: np.ndarray  # (segments, 3) int32: chunk row, first cue, last cue
+
+    @property
+    def meta_db(self) -> Path:
+        return self.path / "meta.sqlite"
+
+
+def open_generation(generation: Path) -> ServedGeneration:
+    """Open a generation for search, checking that its files agree; damage is an IndexCorruptError."""
+    manifest = Manifest.read(generation / "manifest.json")
+    if manifest.format != FORMAT_VERSION:
+        raise IndexCorruptError(f"L'index {generation} est au format {manifest.format}, "
+                                f"cette version de pvd-assistant lit le format {FORMAT_VERSION}.")
+    try:
+        vectors = np.load(generation / "vectors.npy", mmap_mode="r")
+        segment_vectors = np.load(generation / "segments.npy", mmap_mode="r")
+        segment_rows = np.load(generation / "segment_rows.npy")
+        db = sqlite3.connect(f"file:{generation / 'meta.sqlite'}?mode=ro", uri=True)
+        try:
+            (count,) = db.execute("SELECT count(*) FROM chunks").fetchone()
+            (catalogue,) = db.execute("SELECT json FROM catalogue").fetchone()
+        finally:
+            db.close()
+        cycle = cycle_from_dict(json.loads(catalogue))
+    except (OSError, EOFError, ValueError, sqlite3.Error, KeyError, TypeError) as exc:
+        raise IndexCorruptError(f"Un fichier de l'index {generation} est endommagé ({exc.__class__.__name__}: {exc}).") from exc
+    if vectors.shape != (manifest.chunks, manifest.dim) or count != manifest.chunks \
+            or segment_vectors.shape != (manifest.segments, manifest.dim) \
+            or segment_rows.shape != (manifest.segments, 3):
+        raise IndexCorruptError(f"L'index {generation} est incohérent : le nombre de vecteurs ne correspond pas.")
+    return ServedGeneration(generation, manifest, cycle, vectors, segment_vectors, segment_rows)
+
+
+def chunk_from_row(row: tuple[Any, ...]) -> Chunk:
+    """A Chunk from `SELECT id, kind, session_id, document, start, "end", heading, text, cues FROM chunks`."""
+    cid, kind, session_id, document, start, end, heading, text, cues = row
+    return Chunk.from_dict({"id": cid, "kind": kind, "session_id": session_id, "document": document,
+                            "start": start, "end": end, "heading": heading, "text": text, "cues": json.loads(cues)})
+
+
+CHUNK_COLUMNS = 'id, kind, session_id, document, start, "end", heading, text, cues'
+
+
 def _read_chunks(db: sqlite3.Connection) -> tuple[list[Chunk], list[str]]:
     chunks: list[Chunk] = []
     keys: list[str] = []
-    for row in db.execute('SELECT id, kind, session_id, document, start, "end", heading, text, embed_key, cues '
-                          "FROM chunks ORDER BY row"):
-        cid, kind, session_id, document, start, end, heading, text, key, cues = row
-        chunks.append(Chunk.from_dict({"id": cid, "kind": kind, "session_id": session_id, "document": document,
-                                       "start": start, "end": end, "heading": heading, "text": text,
-                                       "cues": json.loads(cues)}))
-        keys.append(key)
+    for row in db.execute(f"SELECT {CHUNK_COLUMNS}, embed_key FROM chunks ORDER BY row"):
+        chunks.append(chunk_from_row(row[:-1]))
+        keys.append(row[-1])
     return chunks, keys
 
 
