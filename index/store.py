@@ -202,29 +202,22 @@ class StoredGeneration:
 
 
 def read_generation(generation: Path) -> StoredGeneration:
-    """Load a generation; any damage is an IndexCorruptError that says to rebuild."""
-    manifest = Manifest.read(generation / "manifest.json")
-    if manifest.format != FORMAT_VERSION:
-        raise IndexCorruptError(f"L'index {generation} est au format {manifest.format}, "
-                                f"cette version de pvd-assistant lit le format {FORMAT_VERSION}.")
+    """Load a whole generation (re-indexing reuses its vectors); damage is an IndexCorruptError."""
+    served = open_generation(generation)
     try:
-        vectors = np.load(generation / "vectors.npy", mmap_mode="r")
-        segment_vectors = np.load(generation / "segments.npy", mmap_mode="r")
-        db = sqlite3.connect(f"file:{generation / 'meta.sqlite'}?mode=ro", uri=True)
+        db = sqlite3.connect(f"file:{served.meta_db}?mode=ro", uri=True)
         try:
             chunks, keys = _read_chunks(db)
             segments = [Segment(*row) for row in db.execute(
                 "SELECT chunk_row, cue_from, cue_to, embed_key FROM segments ORDER BY row")]
-            (catalogue,) = db.execute("SELECT json FROM catalogue").fetchone()
         finally:
             db.close()
-        cycle = cycle_from_dict(json.loads(catalogue))
-    except (OSError, EOFError, ValueError, sqlite3.Error, KeyError, TypeError) as exc:
-        raise IndexCorruptError(f"Un fichier de l'index {generation} est endommagé ({exc.__class__.__name__}: {exc}).") from exc
-    if vectors.shape != (manifest.chunks, manifest.dim) or len(chunks) != manifest.chunks \
-            or segment_vectors.shape != (manifest.segments, manifest.dim) or len(segments) != manifest.segments:
-        raise IndexCorruptError(f"L'index {generation} est incohérent : le nombre de vecteurs ne correspond pas.")
-    return StoredGeneration(generation, manifest, cycle, chunks, keys, vectors, segments, segment_vectors)
+    except (ValueError, sqlite3.Error, TypeError) as exc:
+        raise IndexCorruptError(f"L'index {generation} est endommagé ({exc.__class__.__name__}: {exc}).") from exc
+    if len(segments) != served.manifest.segments:
+        raise IndexCorruptError(f"L'index {generation} est incohérent : le nombre de segments ne correspond pas.")
+    return StoredGeneration(generation, served.manifest, served.cycle, chunks, keys, served.vectors, segments,
+                            served.segment_vectors)
 
 
 @dataclass(frozen=True)

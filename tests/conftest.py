@@ -9,6 +9,8 @@ import pytest
 
 from bot.settings import DEMO_CORPUS
 
+pytest_plugins = ["tests.fixtures.discord.harness"]  # the Discord stand-in's fixtures (fake, bot, store…)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

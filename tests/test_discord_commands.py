@@ -16,7 +16,6 @@ from bot.discord_bot.replies import APOLOGY
 from tests.fixtures.discord.doubles import CYCLE, IndexGone, abstention, good_answer, transcript_source
 from tests.fixtures.discord.fake_discord import (ADMIN_ID, EPHEMERAL, MANAGE_GUILD, STAFF_ID, STAFF_ROLE_ID, USER_ID,
                                                  BASIC_PERMISSIONS, FakeDiscord, command_interaction, member)
-from tests.fixtures.discord.harness import bot, clock, engine, fake, reindexer, store  # noqa: F401  (fixtures)
 
 DEFERRED = 5  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: « Assistant PVD réfléchit… »
 MESSAGE = 4  # CHANNEL_MESSAGE_WITH_SOURCE

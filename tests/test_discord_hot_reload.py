@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.engine import Engine
 from bot.ingestion import run_ingest
 from tests.fixtures.discord.fake_discord import STAFF_ID, STAFF_ROLE_ID, FakeDiscord, command_interaction, member
-from tests.fixtures.discord.harness import fake, make_settings, settle, start_bot, store  # noqa: F401  (fixtures)
+from tests.fixtures.discord.harness import make_settings, settle, start_bot
 
 QUESTION = "Comment la friche textile de Bohain a-t-elle été reconvertie ?"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tests.fixtures.discord.fake_discord import (BOT_ID, CHANNEL_ID, STAFF_ID, FakeDiscord, message_create)
-from tests.fixtures.discord.harness import bot, clock, engine, fake, reindexer, store  # noqa: F401  (fixtures)
 
 MESSAGES = f"/channels/{CHANNEL_ID}/messages"
 

@@ -13,7 +13,7 @@ from bot.discord_bot import BotConfigError, BotConnectionError, BotLoginError, r
 from bot.discord_bot.logs import JournalFormatter
 from tests.fixtures.discord.doubles import Clock, FakeEngine, Reindexer
 from tests.fixtures.discord.fake_discord import APP_ID, GUILD_ID, TOKEN, FakeDiscord
-from tests.fixtures.discord.harness import fake, make_settings, settle, start_bot, store  # noqa: F401  (fixtures)
+from tests.fixtures.discord.harness import make_settings, settle, start_bot
 
 GUILD_SYNC = f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
 GLOBAL_SYNC = f"/applications/{APP_ID}/commands"

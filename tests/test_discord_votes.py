@@ -10,8 +10,7 @@ from bot.feedback import FeedbackStore
 from tests.fixtures.discord.doubles import Clock, FakeEngine, Reindexer
 from tests.fixtures.discord.fake_discord import (EPHEMERAL, STAFF_ID, FakeDiscord, command_interaction,
                                                  component_interaction, member)
-from tests.fixtures.discord.harness import (bot, clock, engine, fake, make_settings, reindexer, settle,  # noqa: F401
-                                            start_bot, store)
+from tests.fixtures.discord.harness import make_settings, settle, start_bot
 
 WHOLE_TIME = (dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc), dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc))
 
