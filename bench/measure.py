@@ -84,7 +84,16 @@ def serve(index_dir: Path) -> dict[str, float]:
         engine.encoder.encode_queries([question])
         encoding.append((time.perf_counter() - t) * 1000)
     return {"encode_p50_ms": percentile(encoding, 50), "open_s": opened, "first_s": first, "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95),
-            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "n": len(times)}
+            "rss_mb": peak_rss_mb(), "n": len(times)}
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak RSS. Not ru_maxrss: Linux carries it over from the parent across fork+exec,
+    so a serving child spawned by the bench would report the bench's own peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def serve_in_child(index_dir: Path) -> dict[str, float]:
@@ -93,16 +102,14 @@ def serve_in_child(index_dir: Path) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def cold_start(index_dir: Path, data_dir: Path) -> tuple[float, float]:
-    """Seconds until `pvd ask --json` has printed its answer, and that process's peak RSS (MB)."""
+def cold_start(index_dir: Path, data_dir: Path) -> float:
+    """Seconds until a new `pvd ask --json` process has printed its answer."""
     pvd = Path(sys.executable).with_name("pvd")
     env = {**os.environ, "PVD_DATA_DIR": str(data_dir)}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
     subprocess.run([str(pvd), "ask", "Comment lutter contre la vacance commerciale ?", "--index", str(index_dir),
                     "--json"], check=True, capture_output=True, env=env)
-    seconds = time.perf_counter() - t
-    return seconds, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return time.perf_counter() - t
 
 
 def throughput(encoder: Encoder, index_dir: Path) -> tuple[float, float]:
@@ -134,9 +141,9 @@ def demo_rows(encoder: Encoder, work: Path) -> tuple[list[Row], Path]:
     rows.append(Row("Démo : ré-indexation sans changement", f"{unchanged:.2f} s "
                     f"({again.build.embedded} vecteur calculé)", "≤ 1 s", unchanged <= 1.0))
 
-    seconds, rss = cold_start(index_dir, work / "data")
+    seconds = cold_start(index_dir, work / "data")
     rows.append(Row("Démo : démarrage à froid → 1re réponse (nouveau processus pvd ask --json)",
-                    f"{seconds:.2f} s (pic RSS {rss:.0f} Mo)", "≤ 5 s", seconds <= 5.0))
+                    f"{seconds:.2f} s", "≤ 5 s", seconds <= 5.0))
     served = serve_in_child(index_dir)
     rows.append(Row(f"Démo : latence p50 ({int(served['n'])} questions, réponse composée)",
                     f"{served['p50_ms']:.1f} ms (dont encodage de la question {served['encode_p50_ms']:.1f} ms)", "≤ 25 ms", served["p50_ms"] <= 25))

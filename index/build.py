@@ -69,13 +69,14 @@ def lexical_terms(chunk: Chunk) -> str:
 
 
 def split_segments(chunk: Chunk, seconds: float = SEGMENT_SECONDS) -> list[tuple[int, int]]:
-    """Consecutive cue ranges (inclusive) of about ``seconds`` each, covering the chunk's cues in order."""
+    """Consecutive cue ranges (inclusive) covering the chunk's cues, cut on a fixed grid of ``seconds``
+    of replay time: overlapping windows then share their segments, which are embedded once."""
     ranges: list[tuple[int, int]] = []
     first = 0
-    for i, cue in enumerate(chunk.cues):
-        if cue.end - chunk.cues[first].start >= seconds or i == len(chunk.cues) - 1:
-            ranges.append((first, i))
-            first = i + 1
+    for i in range(1, len(chunk.cues) + 1):
+        if i == len(chunk.cues) or chunk.cues[i].start // seconds != chunk.cues[first].start // seconds:
+            ranges.append((first, i - 1))
+            first = i
     return ranges
 
 
