@@ -93,7 +93,8 @@ def _trim(text: str, max_chars: int, lead: bool) -> str:
     if len(text) > max_chars:
         cut = text[:max_chars]
         end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
-        text = cut[:end + 1] if end > max_chars * 0.6 else cut[:cut.rfind(" ")].rstrip(",;:") + " …"
+        space = cut.rfind(" ")
+        text = cut[:end + 1] if end > max_chars * 0.6 else cut[:space if space > 0 else None].rstrip(",;:") + " …"
     return f"… {text}" if lead else text
 
 
