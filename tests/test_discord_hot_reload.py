@@ -52,3 +52,36 @@ async def test_reindex_from_discord__next_answer_comes_from_the_new_index(fake: 
     finally:
         await settle()
         await bot.close()
+
+
+async def test_many_members_ask_during_a_reindex__every_question_gets_its_answer(fake: FakeDiscord, store, tmp_path,
+                                                                                 demo_corpus, demo_index, encoder):
+    index_dir = tmp_path / "index"
+    shutil.copytree(demo_index, index_dir)
+    _without_session(demo_corpus, "S11")
+
+    def reindex() -> str:
+        return run_ingest(demo_corpus, index_dir, encoder, None).summary()
+
+    bot = await start_bot(make_settings(tmp_path), Engine(index_dir, encoder=encoder), reindex, store)
+    questions = ["Comment lutter contre la vacance commerciale ?", "Qu'est-ce qu'une ORT ?",
+                 "Comment financer une étude vélo ?", "Qu'est-ce qu'un îlot de fraîcheur ?"]
+    try:
+        staff = member(STAFF_ID, roles=(STAFF_ROLE_ID,), name="equipe.caue")
+        bot._connection.parse_interaction_create(command_interaction("reindexer", who=staff))
+        tokens = {}
+        for user in range(12):  # 12 members × 4 questions: within the per-member rate limit
+            who = member(900000000000000000 + user, name=f"cheffe{user}")
+            for question in questions:
+                payload = command_interaction("question", texte=question, who=who)
+                tokens[payload["token"]] = question
+                bot._connection.parse_interaction_create(payload)
+        calls = await fake.wait_for(lambda c: c.is_followup, count=len(tokens) + 1, timeout=120)
+        answers = {c.path.rsplit("/", 1)[1]: c.json for c in calls if c.path.rsplit("/", 1)[1] in tokens}
+        assert set(answers) == set(tokens)  # every question answered, none lost
+        assert all(a.get("embeds") and not a.get("flags") for a in answers.values())
+        summary = next(c.json for c in calls if c.path.rsplit("/", 1)[1] not in tokens)
+        assert "Réindexation terminée" in summary["content"]
+    finally:
+        await settle()
+        await bot.close()
