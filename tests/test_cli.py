@@ -157,3 +157,17 @@ def test_chat__answers_then_quits(demo_index):
     result = run("chat", "--index", str(demo_index), input="Qu'est-ce que le permis de louer ?\n/quitter\n")
     assert result.exit_code == 0
     assert "Voici ce qu'en dit le cycle" in result.output and "À bientôt" in result.output
+
+
+def test_rapport__lists_unanswered_questions_most_frequent_first(tmp_path, monkeypatch):
+    from bot.answer import Answer
+    from bot.feedback import FeedbackStore
+    from bot.settings import load_settings
+
+    store = FeedbackStore(load_settings(dotenv=None).feedback_db)
+    for question in ["Horaires de la déchetterie ?", "horaires de la dechetterie", "Qu'est-ce qu'une ORT ?"]:
+        store.log_answer(Answer(question, question.startswith("Qu'"), "…"), user_id=1, channel="discord")
+    result = run("rapport")
+    assert result.exit_code == 0, result.output
+    assert "2 × « horaires de la dechetterie »" in result.output  # grouped despite case and accents
+    assert "ORT" not in result.output.split("sans réponse (les plus fréquentes d'abord)")[1].split("\n\n")[0]
