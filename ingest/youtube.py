@@ -14,6 +14,7 @@ from typing import Protocol
 from xml.etree.ElementTree import ParseError
 
 import requests
+import requests.adapters
 from youtube_transcript_api import (
     AgeRestricted,
     InvalidVideoId,
@@ -168,6 +169,25 @@ class YouTubeUnexpectedError(YouTubeFetchError):
 # --- Fetching -----------------------------------------------------------------------------------------
 
 
+REQUEST_TIMEOUT_SECONDS = 30.0
+
+
+class _TimeoutAdapter(requests.adapters.HTTPAdapter):
+    """requests waits forever by default: a stalled YouTube must not freeze a re-index."""
+
+    def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = REQUEST_TIMEOUT_SECONDS
+        return super().send(request, **kwargs)
+
+
+def default_session() -> requests.Session:
+    session = requests.Session()
+    session.mount("https://", _TimeoutAdapter())
+    session.mount("http://", _TimeoutAdapter())
+    return session
+
+
 class YouTubeFetcher:
     """Fetches French captions of a YouTube video as cues.
 
@@ -180,7 +200,7 @@ class YouTubeFetcher:
         proxy_url: str | None = None,
         languages: Sequence[str] = FRENCH,
     ) -> None:
-        session = http_client if http_client is not None else requests.Session()
+        session = http_client if http_client is not None else default_session()
         if proxy_url:
             # requests lets HTTPS_PROXY & co. override a session's proxies: the proxy named here must win.
             session.trust_env = False

@@ -444,3 +444,17 @@ def test_proxy_from_env__pvd_variable_first() -> None:
 )
 def test_proxy_from_env__falls_back_on_the_usual_variables(env: dict[str, str], expected: str | None) -> None:
     assert proxy_from_env(env) == expected
+
+
+def test_default_session__a_stalled_server_times_out_instead_of_freezing_the_reindex(monkeypatch):
+    import socket
+
+    import ingest.youtube as youtube
+
+    monkeypatch.setattr(youtube, "REQUEST_TIMEOUT_SECONDS", 0.3)
+    with socket.socket() as server:  # accepts the connection, never answers
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        with pytest.raises(requests.exceptions.Timeout):
+            youtube.default_session().get(f"http://127.0.0.1:{port}/watch")
