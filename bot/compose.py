@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from bot.answer import Answer, Source
-from ingest.models import Chunk, Cycle, Session
+from ingest.models import Chunk, Cycle
 from ingest.youtube_url import timestamp_label, watch_url
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -35,9 +36,16 @@ class AnswerConfig:
     suggestions: int = 2  # nearest sessions offered when abstaining
 
 
-def french_date(session: Session) -> str:
-    d = session.date
-    return f"{'1er' if d.day == 1 else d.day} {MONTHS[d.month - 1]} {d.year}"
+def french_date(value: dt.date | str | None) -> str:
+    """« 24 juin 2021 » from a date or an ISO string; the input unchanged if it is not a date."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return f"{'1er' if value.day == 1 else value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def group_passages(passages: list[Passage], max_sources: int, per_session: int) -> list[Passage]:
@@ -121,8 +129,8 @@ def source_line(source: Source, cycle: Cycle) -> str:
         where = f"fiche « {source.document.rsplit('/', 1)[-1]} »"
         if source.heading:
             where += f", section « {source.heading.split(' — ')[-1]} »"
-        return f"📄 {where}" + (f" — session **{session.title}** ({french_date(session)})" if session else "")
-    title = f"**{source.session_title}** ({source.module}, {french_date(session)})" if session else "**?**"
+        return f"📄 {where}" + (f" — session **{session.title}** ({french_date(session.date)})" if session else "")
+    title = f"**{source.session_title}** ({source.module}, {french_date(session.date)})" if session else "**?**"
     if source.url and source.start is not None:
         return f"{title} — [▶ {timestamp_label(source.start)}]({source.url})"
     return title

@@ -26,7 +26,7 @@ def render_answer(answer: Answer, cycle: Cycle, color: bool) -> str:
             lines.append(click.style("Sessions les plus proches :", bold=True))
     for s in answer.sources:
         session = cycle.session(s.session) if s.session else None
-        head = f"{s.session} · {s.session_title} ({s.module}, {french_date(session)})" if session else ""
+        head = f"{s.session} · {s.session_title} ({s.module}, {french_date(session.date)})" if session else ""
         if s.kind == "fiche":
             head = f"📄 {s.document}" + (f" — {s.heading}" if s.heading else "") + (f" [{head}]" if head else "")
         lines.append("")
@@ -44,7 +44,7 @@ def render_sessions(cycle: Cycle) -> str:
         lines += ["", click.style(f"{module.id} · {module.title}", bold=True)]
         for s in (s for s in cycle.sessions if s.module == module.id):
             replay = watch_url(s.youtube_id) if s.youtube_id else "pas de replay"
-            lines.append(f"  {s.id}  {french_date(s):>17}  {s.kind:<12} {s.title}")
+            lines.append(f"  {s.id}  {french_date(s.date):>17}  {s.kind:<12} {s.title}")
             lines.append(f"        {replay}")
     return "\n".join(lines)
 

@@ -134,3 +134,15 @@ def test_session__card_with_long_lists_stays_within_limits() -> None:
 
 def test_french_date__reads_like_a_french_calendar() -> None:
     assert french_date("2021-06-01") == "1er juin 2021" and french_date(dt.date(2022, 8, 19)) == "19 août 2022"
+
+
+def test_answer__composed_passages_appear_once_in_fields_not_twice_on_the_phone() -> None:
+    from bot.compose import Passage, compose
+    from tests.test_compose import CYCLE, PUNCTUATED, window
+
+    answer = compose("aides vitrines ?", [Passage(window("S05", 100.0, PUNCTUATED), 0.5, (3, 4), 100.0, 129.5)],
+                     CYCLE, answered=True)
+    embed, _ = render_answer(answer, 1)
+    data = embed.to_dict()
+    assert "la moitié des travaux" in data["fields"][0]["value"]
+    assert "la moitié des travaux" not in data["description"]

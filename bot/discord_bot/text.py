@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 from collections.abc import Iterator
 
 from discord.utils import escape_mentions
+
+from bot.compose import french_date  # noqa: F401  (re-exported for the renderers)
 
 # Discord's documented limits (characters unless stated).
 MESSAGE_CONTENT = 2000
@@ -27,8 +28,6 @@ CHOICE_VALUE = 100
 
 ELLIPSIS = "…"
 
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre")
 
 
 def truncate(text: str, limit: int) -> str:
@@ -54,19 +53,6 @@ def fold(text: str) -> str:
     """Case- and accent-insensitive form, for matching what people type: « Séance » -> « seance »."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def french_date(value: dt.date | str | None) -> str:
-    """« 24 juin 2021 » from a date or an ISO string; the input unchanged if it is not a date."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {_MONTHS[value.month - 1]} {value.year}"
 
 
 def split_message(text: str, limit: int = MESSAGE_CONTENT) -> Iterator[str]:
