@@ -17,7 +17,7 @@ install: $(STAMP)
 
 demo: install
 	$(VENV)/bin/pvd ingest
-	$(VENV)/bin/pvd ask "Comment redynamiser les commerces vacants du centre-bourg ?"
+	$(VENV)/bin/pvd ask "Quelles aides pour rénover les vitrines des commerces ?"
 
 test: install
 	$(VENV)/bin/pytest

@@ -64,8 +64,9 @@ def passage_text(chunk: Chunk, cycle: Cycle) -> str:
     return f"{context}\n{chunk.text}" if context else chunk.text
 
 
-def lexical_terms(chunk: Chunk) -> str:
-    return " ".join(analyze(f"{chunk.heading or ''} {chunk.text}"))
+def lexical_terms(chunk: Chunk, cycle: Cycle) -> str:
+    """What the lexical index stores for a chunk: the same context the encoder reads."""
+    return " ".join(analyze(passage_text(chunk, cycle)))
 
 
 def split_segments(chunk: Chunk, seconds: float = SEGMENT_SECONDS) -> list[tuple[int, int]]:
@@ -155,7 +156,7 @@ def build_index(cycle: Cycle, chunks: list[Chunk], index_dir: Path, encoder: Enc
                            else np.zeros((0, dim), np.float32))
         result.generation = write_generation(
             index_dir, model=encoder.name, dim=dim, cycle=cycle, chunks=chunks, embed_keys=keys, vectors=vectors,
-            segments=segments, segment_vectors=segment_vectors, lexical_terms=[lexical_terms(c) for c in chunks])
+            segments=segments, segment_vectors=segment_vectors, lexical_terms=[lexical_terms(c, cycle) for c in chunks])
         result.published = True
         remove_stale(index_dir)
         return result

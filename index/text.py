@@ -27,7 +27,7 @@ hum ici il ils j je jusqu l la le les leur leurs lui m ma mais me meme memes mes
 on ont ou oui par parce pas peu peut plus pour pourquoi puis qu quand que quel quelle quelles quels qui quoi s sa
 sans se sera serai seraient serais serait seras serez seriez serions serons seront ses si sinon soi soient sois
 soit sommes son sont soyez soyons suis sur t ta te tes toi ton tous tout toute toutes tres tu un une vais voila
-vont vos votre vous y est-ce ok okay d'accord alors voila bref genre truc
+vont vos votre vous y est-ce ok okay alors voila bref genre truc contre vers sous depuis pendant selon lorsque
 """.split())
 
 
