@@ -133,13 +133,16 @@ class _Checker:
 
     def unknown_keys(self, table: dict[str, Any], known: tuple[str, ...], where: str,
                      name: str, index: int | None) -> set[str]:
-        """Report keys that look like a misspelt known key; return the keys they stand for."""
+        """Report keys that look like a misspelt known key that is missing; return the keys they stand for.
+
+        Other unknown keys (« lieu », « description »…) are the CAUE's own notes and are left alone.
+        """
         meant: set[str] = set()
         for key in table:
             if key in known:
                 continue
             guess = _typo(key, known)
-            if guess:
+            if guess and guess not in table:
                 meant.add(guess)
                 self.add(where, self.lines.key(name, index, key),
                          f"clé « {key} » inconnue : vouliez-vous écrire « {guess} » ? Renommez-la en {guess}.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -236,3 +237,13 @@ def test_catalogue_error_message__french_cause_and_fix_for_the_person_reading_it
     message = str(caught.value)
     assert message.startswith("Le catalogue ") and "6 erreur(s)" in message
     assert "relancez « pvd ingest »" in message
+
+
+def test_extra_keys_beside_the_real_ones__are_the_caue_notes_and_accepted(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "valid", corpus)
+    text = (corpus / "cycle.toml").read_text("utf-8")
+    (corpus / "cycle.toml").write_text(
+        text.replace('kind = "table ronde"', 'kind = "table ronde"\nformat = "présentiel"\nlieu = "Laon"', 1),
+        encoding="utf-8")
+    assert [s.id for s in load_cycle(corpus).sessions] == [s.id for s in load_cycle(FIXTURES / "valid").sessions]
