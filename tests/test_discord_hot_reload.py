@@ -54,7 +54,7 @@ async def test_reindex_from_discord__next_answer_comes_from_the_new_index(fake: 
         await bot.close()
 
 
-async def test_many_members_ask_during_a_reindex__every_question_gets_its_answer(fake: FakeDiscord, store, tmp_path,
+async def test_120_questions_from_30_members_during_a_reindex__every_one_gets_its_answer(fake: FakeDiscord, store, tmp_path,
                                                                                  demo_corpus, demo_index, encoder):
     index_dir = tmp_path / "index"
     shutil.copytree(demo_index, index_dir)
@@ -70,7 +70,7 @@ async def test_many_members_ask_during_a_reindex__every_question_gets_its_answer
         staff = member(STAFF_ID, roles=(STAFF_ROLE_ID,), name="equipe.caue")
         bot._connection.parse_interaction_create(command_interaction("reindexer", who=staff))
         tokens = {}
-        for user in range(12):  # 12 members × 4 questions: within the per-member rate limit
+        for user in range(30):  # 30 members × 4 questions: within the per-member rate limit
             who = member(900000000000000000 + user, name=f"cheffe{user}")
             for question in questions:
                 payload = command_interaction("question", texte=question, who=who)
