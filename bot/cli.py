@@ -252,8 +252,9 @@ def rapport(settings: Settings, depuis: Any, until: Any) -> None:
 @french_errors
 def bot(settings: Settings, sync_global: bool) -> None:
     """Lancer le bot Discord (DISCORD_TOKEN dans l'environnement ou .env)."""
-    from bot.discord_bot import run_bot
+    from bot.discord_bot import require_token, run_bot
 
+    require_token(settings)  # before building an index: a missing token is said at once
     engine = _engine(settings, settings.index_dir)
     run_bot(settings, engine, lambda: ingest_corpus(settings, settings.corpus, settings.index_dir),
             sync_global=sync_global)

@@ -171,3 +171,12 @@ def test_rapport__lists_unanswered_questions_most_frequent_first(tmp_path, monke
     assert result.exit_code == 0, result.output
     assert "2 × « horaires de la dechetterie »" in result.output  # grouped despite case and accents
     assert "ORT" not in result.output.split("sans réponse (les plus fréquentes d'abord)")[1].split("\n\n")[0]
+
+
+def test_bot_without_token__french_error_before_any_indexing():
+    from bot.settings import load_settings
+
+    result = CliRunner().invoke(main, ["bot"])
+    assert result.exit_code != 0
+    assert "DISCORD_TOKEN" in result.stderr and "Traceback" not in result.output
+    assert not load_settings(dotenv=None).index_dir.exists()
