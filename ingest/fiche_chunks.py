@@ -1,4 +1,8 @@
-"""Cutting a fiche into chunks: one per section (long ones split between paragraphs), plus its form fields."""
+"""Cutting a fiche into chunks: one per form field, one per section (long ones split between paragraphs).
+
+Each short field of a CAUE fiche (« Partenaires : DDT ») is a chunk of its own, headed by its label: a question
+such as « quels sont les partenaires du cycle ? » then meets a passage that says exactly that.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,6 @@ import re
 
 from ingest.fiche_form import TITLE_FIELD
 from ingest.models import Chunk, Fiche
-
-#: Heading of the chunk that gathers the short fields of a CAUE fiche (« Partenaires : DDT »...).
-FIELDS_HEADING = "Fiche signalétique"
 
 # From the coarsest boundary to the finest: paragraphs, lines, sentences, words. Never inside a word.
 _LEVELS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -69,21 +70,17 @@ def split_text(text: str, max_chars: int, level: int = 0) -> list[str]:
     return pieces
 
 
-def _short_fields(fiche: Fiche) -> str:
-    """« Label : value » lines for the form fields that are not sections of their own."""
+def _short_fields(fiche: Fiche) -> list[tuple[str, str]]:
+    """(label, « Label : value ») for the form fields that are not sections of their own."""
     section_headings = {section.heading for section in fiche.sections}
-    return "\n".join(
-        f"{label} : {value}" for label, value in fiche.fields.items()
-        if label != TITLE_FIELD and label not in section_headings and value
-    )
+    return [(label, f"{label} : {value}") for label, value in fiche.fields.items()
+            if label != TITLE_FIELD and label not in section_headings and value]
 
 
 def chunk_fiche(fiche: Fiche, max_chars: int = 1200) -> list[Chunk]:
     """The fiche's passages to index, ids ``{document}#{n}`` in reading order (the form fields first)."""
     parts: list[tuple[str, str]] = []  # (section heading, text)
-    fields_text = _short_fields(fiche)
-    if fields_text:
-        parts.append((FIELDS_HEADING, fields_text))
+    parts.extend(_short_fields(fiche))
     parts.extend((section.heading, section.text) for section in fiche.sections)
 
     chunks: list[Chunk] = []

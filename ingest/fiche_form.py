@@ -39,7 +39,7 @@ _LABEL_LINES = tuple(
 )
 #: Fields that are always sections of their own, whatever their length.
 SECTION_FIELDS = frozenset({"Présentation"})
-#: A form field longer than this (characters) is a section rather than a line of the « fiche signalétique ».
+#: A form field longer than this (characters) is a section rather than a short field chunk of its own.
 LONG_FIELD_CHARS = 300
 _MIN_FORM_LABELS = 2
 

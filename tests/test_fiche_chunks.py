@@ -1,10 +1,10 @@
-"""Fiche chunks: one per section, long sections split between paragraphs, the form's short fields together."""
+"""Fiche chunks: one per form field, one per section, long sections split between paragraphs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.fiche_chunks import FIELDS_HEADING, chunk_fiche, split_text
+from ingest.fiche_chunks import chunk_fiche, split_text
 from ingest.fiches import read_fiche
 from ingest.models import Fiche, FicheSection
 
@@ -15,16 +15,17 @@ def seed_chunks(max_chars: int = 1200):
     return chunk_fiche(read_fiche(FIXTURES, "fiches/seed-fiche.txt", "S01"), max_chars)
 
 
-def test_seed_fiche__signaletique_chunk_gathers_short_fields_as_lines():
-    first = seed_chunks()[0]
-    assert first.heading.endswith(f" — {FIELDS_HEADING}")
-    lines = first.text.split("\n")
-    assert "Partenaires : DDT" in lines
-    assert "Date(s) : 2021 > 2023" in lines
-    assert "Publics cibles : élus, directeurs de services et chefs de projet des Petites villes de demain" in lines
-    assert any(line.startswith("Contact CAUE : Robin SRA") for line in lines)
-    # The title heads every chunk; Présentation is a section of its own.
-    assert not any(line.startswith(("Titre", "Présentation")) for line in lines)
+def test_seed_fiche__each_short_field_is_a_chunk_headed_by_its_label():
+    chunks = seed_chunks()
+    by_label = {c.heading.rsplit(" — ", 1)[1]: c.text for c in chunks if " — " in c.heading}
+    assert by_label["Partenaires"] == "Partenaires : DDT"
+    assert by_label["Date(s)"] == "Date(s) : 2021 > 2023"
+    assert by_label["Publics cibles"] == \
+        "Publics cibles : élus, directeurs de services et chefs de projet des Petites villes de demain"
+    assert by_label["Contact CAUE"].startswith("Contact CAUE : Robin SRA")
+    # The title heads every chunk; Présentation is a section of its own, after the fields.
+    assert not any(c.text.startswith("Titre") for c in chunks)
+    assert chunks[0].text.startswith("Thème(s)") and "Présentation" not in chunks[0].heading
 
 
 def test_seed_fiche__chunk_records_point_to_the_document():
@@ -62,9 +63,11 @@ def test_section_text__is_the_chunk_text_and_heading_names_title_and_section():
     assert chunks[1].text == fiche.sections[1].text
 
 
-def test_fiche_without_form__no_signaletique_chunk():
-    chunks = chunk_fiche(read_fiche(FIXTURES, "fiches/boite-a-outils-financements.docx", None))
-    assert all(FIELDS_HEADING not in c.heading for c in chunks)
+def test_fiche_without_form__only_section_chunks():
+    fiche = read_fiche(FIXTURES, "fiches/boite-a-outils-financements.docx", None)
+    chunks = chunk_fiche(fiche)
+    sections = {s.heading for s in fiche.sections} | {fiche.title}
+    assert all(c.heading.rsplit(" — ", 1)[-1] in sections for c in chunks)
     assert len(chunks) == 4
 
 
