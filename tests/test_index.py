@@ -152,3 +152,15 @@ def test_running_engine__serves_a_new_generation_without_restart(tmp_path, encod
     build_index(cycle, chunks, tmp_path / "index", encoder)
     after = engine.answer("Comment a été dépolluée la friche textile ?", k=3)
     assert after.sources[0].session == "S11"
+
+
+def test_second_ingest_while_one_runs__says_to_wait_and_leaves_the_index(tmp_path, encoder, corpus):
+    from index.build import IngestBusyError, ingest_lock
+
+    cycle, chunks = corpus
+    first = build_index(cycle, chunks, tmp_path / "index", encoder).generation
+    with ingest_lock(tmp_path / "index"):  # as a `pvd ingest` running beside the bot holds it
+        with pytest.raises(IngestBusyError) as error:
+            build_index(cycle, chunks[:1], tmp_path / "index", encoder)
+    assert "déjà en cours" in str(error.value)
+    assert current_generation(tmp_path / "index") == first
