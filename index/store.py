@@ -57,6 +57,7 @@ class Manifest:
     chunks: int
     segments: int
     corpus: str
+    noise: float  # best cosine of off-topic questions on this index (index.calibration)
 
     @classmethod
     def read(cls, path: Path) -> Manifest:
@@ -100,7 +101,7 @@ def check_model(manifest: Manifest, model: str, dim: int | None = None) -> None:
 
 def write_generation(index_dir: Path, *, model: str, dim: int, cycle: Cycle, chunks: list[Chunk],
                      embed_keys: list[str], vectors: np.ndarray, segments: list[Segment],
-                     segment_vectors: np.ndarray, lexical_terms: list[str]) -> Path:
+                     segment_vectors: np.ndarray, lexical_terms: list[str], noise: float) -> Path:
     """Write a complete generation in a temporary directory, then publish it atomically."""
     index_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
@@ -113,7 +114,7 @@ def write_generation(index_dir: Path, *, model: str, dim: int, cycle: Cycle, chu
               np.array([(s.chunk_row, s.cue_from, s.cue_to) for s in segments], dtype=np.int32).reshape(-1, 3))
     _write_meta(tmp / "meta.sqlite", cycle, chunks, embed_keys, segments, lexical_terms)
     manifest = Manifest(FORMAT_VERSION, model, dim, dt.datetime.now().isoformat(timespec="seconds"),
-                        len(chunks), len(segments), str(cycle.root))
+                        len(chunks), len(segments), str(cycle.root), noise)
     _write_synced(tmp / "manifest.json", json.dumps(manifest.__dict__, ensure_ascii=False, indent=2))
     _fsync_dir(tmp)
     final = index_dir / name
