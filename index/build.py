@@ -65,9 +65,9 @@ def passage_text(chunk: Chunk, cycle: Cycle) -> str:
     return f"{context}\n{chunk.text}" if context else chunk.text
 
 
-def lexical_terms(chunk: Chunk, cycle: Cycle) -> str:
-    """What the lexical index stores for a chunk: the same context the encoder reads."""
-    return " ".join(analyze(passage_text(chunk, cycle)))
+def lexical_terms(passage: str) -> str:
+    """What the lexical index stores for a passage (given as ``passage_text``: the encoder's context too)."""
+    return " ".join(analyze(passage))
 
 
 def split_segments(chunk: Chunk, seconds: float = SEGMENT_SECONDS) -> list[tuple[int, int]]:
@@ -157,7 +157,7 @@ def build_index(cycle: Cycle, chunks: list[Chunk], index_dir: Path, encoder: Enc
                            else np.zeros((0, dim), np.float32))
         result.generation = write_generation(
             index_dir, model=encoder.name, dim=dim, cycle=cycle, chunks=chunks, embed_keys=keys, vectors=vectors,
-            segments=segments, segment_vectors=segment_vectors, lexical_terms=[lexical_terms(c, cycle) for c in chunks],
+            segments=segments, segment_vectors=segment_vectors, lexical_terms=[lexical_terms(t) for t in texts],
             noise=noise_level(encoder, vectors))
         result.published = True
         remove_stale(index_dir)
