@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answer import Answer
+from index.text import fold
 from ingest.errors import PvdError
 from ingest.youtube_url import timestamp_label
 
@@ -109,9 +109,7 @@ def _stamp(moment: dt.datetime) -> str:
 
 def question_key(question: str) -> str:
     """Groups wordings that differ only by case, accents, spacing or final punctuation."""
-    decomposed = unicodedata.normalize("NFKD", question.casefold())
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(folded.split()).rstrip(" ?!.…")
+    return " ".join(fold(question).split()).rstrip(" ?!.…")
 
 
 class FeedbackStore:

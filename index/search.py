@@ -96,7 +96,8 @@ class HybridIndex:
         best = sorted(fused.items(), key=lambda item: -item[1])[:k]
         cosine = dict(dense)
         coverage = self.lexical.coverage(query.terms, [row for row, _ in best])
-        return [Hit(row, self.chunk(row), score, cosine.get(row, self._cosine(query.vector, row)), coverage[row])
+        return [Hit(row, self.chunk(row), score,
+                    cosine[row] if row in cosine else self._cosine(query.vector, row), coverage[row])
                 for row, score in best]
 
     def locate(self, query: Query, rows: list[int], lexical_weight: float = 0.15

@@ -32,8 +32,8 @@ vont vos votre vous y est-ce ok okay alors voila bref genre truc contre vers sou
 
 
 def fold(text: str) -> str:
-    """Lower-case and strip accents (« Équipé » -> « equipe »); œ/æ spelled out."""
-    text = text.lower().replace("œ", "oe").replace("æ", "ae")
+    """Case- and accent-insensitive form (« Équipé » -> « equipe »); œ/æ spelled out."""
+    text = text.casefold().replace("œ", "oe").replace("æ", "ae")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ingest.encodings import decode_text
 from ingest.errors import CatalogueError, PvdError
 from ingest.fiches import SUPPORTED_EXTENSIONS
 from ingest.models import Cycle, Module, Session
@@ -196,15 +197,12 @@ def _read_text(path: Path) -> str:
     except OSError as exc:
         problem = f"le fichier ne peut pas être lu ({exc.strerror}) : vérifiez ses droits."
         raise CatalogueError(str(path), [problem]) from exc
-    try:
-        return data.decode("utf-8-sig")  # Windows Notepad may add a BOM
-    except UnicodeDecodeError:
-        try:  # saved as « ANSI » by an older editor: same characters, other bytes
-            return data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise CatalogueError(str(path), [
-                "le fichier n'est pas du texte UTF-8 : enregistrez-le en UTF-8 "
-                "(Bloc-notes : Fichier → Enregistrer sous → Encodage UTF-8)."]) from exc
+    text = decode_text(data)
+    if text is None:
+        raise CatalogueError(str(path), [
+            "le fichier n'est pas du texte UTF-8 : enregistrez-le en UTF-8 "
+            "(Bloc-notes : Fichier → Enregistrer sous → Encodage UTF-8)."])
+    return text
 
 
 def _parse(path: Path, text: str) -> dict[str, Any]:

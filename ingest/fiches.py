@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path, PurePosixPath
 
+from ingest.encodings import UTF16_BOMS, decode_text
 from ingest.errors import FicheError
 from ingest.fiche_form import Structure, parse_blocks, parse_form, parse_markdown, parse_plain
 from ingest.fiche_text import cut_internal, normalise_chars
@@ -86,21 +87,16 @@ class ProtectedFicheError(FicheError):
 
 # --- decoding -------------------------------------------------------------------------------------------
 
-def decode_text(data: bytes, document: str) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM (Windows « Unicode »), else Windows-1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise CorruptFicheError(document, "texte UTF-16 mal formé", exc) from exc
-    if b"\x00" in data:
+def read_text_bytes(data: bytes, document: str) -> str:
+    """The text of a .txt/.md fiche (see ingest.encodings), or a CorruptFicheError saying why not."""
+    utf16 = data.startswith(UTF16_BOMS)
+    if b"\x00" in data and not utf16:
         raise CorruptFicheError(document, "ce n'est pas un fichier texte (contenu binaire)")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CorruptFicheError(document, "encodage de caractères non reconnu (ni UTF-8 ni Windows-1252)")
+    text = decode_text(data)
+    if text is None:
+        raise CorruptFicheError(document, "texte UTF-16 mal formé" if utf16
+                                else "encodage de caractères non reconnu (ni UTF-8 ni Windows-1252)")
+    return text
 
 
 # --- readers: each returns the document's structure ---------------------------------------------------------
@@ -117,7 +113,7 @@ def _read_text(path: Path, document: str) -> Structure:
     data = path.read_bytes()
     if not data.strip():
         raise EmptyFicheError(document, f"Le fichier « {document} » est vide.")
-    text = decode_text(data, document)
+    text = read_text_bytes(data, document)
     if path.suffix.lower() == ".md":
         cleaned = cut_internal(normalise_chars(text))
         if not cleaned.strip():

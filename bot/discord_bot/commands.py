@@ -94,7 +94,6 @@ async def ask(interaction: discord.Interaction[PvdBot], raw: str) -> None:
     try:
         answer, answer_id = await bot.desk.answer(screened, interaction.user.id, channel_label(interaction.channel_id))
     except PvdError as error:
-        log.warning("Question sans réponse à cause d'une erreur : %s", error.cause)
         await send_private(interaction, str(error))
         return
     embed, view = render_answer(answer, answer_id)

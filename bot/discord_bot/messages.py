@@ -52,7 +52,6 @@ async def answer_message(bot: PvdBot, message: discord.Message, raw: str) -> Non
     try:
         answer, answer_id = await bot.desk.answer(screened, message.author.id, channel_label(message.channel.id))
     except PvdError as error:
-        log.warning("Question sans réponse à cause d'une erreur : %s", error.cause)
         await _reply_text(message, str(error))
         return
     except Exception:

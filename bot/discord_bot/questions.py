@@ -60,16 +60,21 @@ class QuestionDesk:
 
     async def answer(self, question: str, user_id: int | None, channel: str) -> tuple[Answer, int | None]:
         """The engine's answer and its id in the feedback store (None when it could not be logged)."""
-        return await asyncio.to_thread(self._answer_and_log, question, user_id, channel)
+        try:
+            return await asyncio.to_thread(self._answer_and_log, question, user_id, channel)
+        except PvdError as error:
+            log.warning("Question sans réponse à cause d'une erreur : %s", error.cause)
+            raise
 
     def _answer_and_log(self, question: str, user_id: int | None, channel: str) -> tuple[Answer, int | None]:
         answer = self.engine.answer(question)
-        log.info("Question answered=%s sources=%d channel=%s", answer.answered, len(answer.sources), channel)
+        log.info("Question %s, %d source(s), salon %s", "répondue" if answer.answered else "sans réponse",
+                 len(answer.sources), channel)
         if self.feedback is None:
             return answer, None
         try:
             return answer, self.feedback.log_answer(answer, user_id, channel)
         except (PvdError, sqlite3.Error, OSError):
             # The answer matters more than its statistics: send it without vote buttons.
-            log.warning("Answer could not be logged in the feedback store", exc_info=True)
+            log.warning("Réponse non enregistrée dans la base des avis", exc_info=True)
             return answer, None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 
 from discord.utils import escape_mentions
 
 from bot.compose import french_date  # noqa: F401  (re-exported for the renderers)
+from index.text import fold  # noqa: F401  (re-exported: matching what people type)
 
 # Discord's documented limits (characters unless stated).
 MESSAGE_CONTENT = 2000
@@ -47,12 +47,6 @@ def truncate(text: str, limit: int) -> str:
 def neutralise(text: str) -> str:
     """Echoed text can never ping: @everyone, @here and <@id>/<@&id> mentions get a zero-width space."""
     return escape_mentions(text)
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form, for matching what people type: « Séance » -> « seance »."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def split_message(text: str, limit: int = MESSAGE_CONTENT) -> Iterator[str]:

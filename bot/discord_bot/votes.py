@@ -59,10 +59,10 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLA
         except PvdError as error:
             message = str(error)
         except Exception:
-            log.exception("Vote %s on answer %s could not be recorded", self.vote, self.answer_id)
+            log.exception("Vote %s sur la réponse %s non enregistré", self.vote, self.answer_id)
             message = APOLOGY
         else:
-            log.info("Vote %s on answer %s", self.vote, self.answer_id)
+            log.info("Vote %s sur la réponse %s", self.vote, self.answer_id)
             message = THANKS
         await interaction.response.send_message(message, ephemeral=True,
                                                 allowed_mentions=discord.AllowedMentions.none())

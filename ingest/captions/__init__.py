@@ -3,13 +3,12 @@ JSON and the text of YouTube's transcript panel, all read into clean, sorted cue
 
 from ._common import FORMAT_LABELS, clean_text, tidy_cues
 from ._json import dump_json
-from ._read import FORMATS, decode, detect_format, parse_caption_bytes, parse_captions, read_caption_file
+from ._read import FORMATS, detect_format, parse_caption_bytes, parse_captions, read_caption_file
 
 __all__ = [
     "FORMATS",
     "FORMAT_LABELS",
     "clean_text",
-    "decode",
     "detect_format",
     "dump_json",
     "parse_caption_bytes",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Callable
 from pathlib import Path
 
+from ingest.encodings import decode_text
 from ingest.errors import CaptionError
 from ingest.models import Cue
 
@@ -50,7 +50,7 @@ def parse_captions(text: str, fmt: str, *, origin: str | None = None) -> list[Cu
 
 def parse_caption_bytes(data: bytes, filename: str) -> tuple[list[Cue], str]:
     """Cues and format name of a caption file's content; ``filename`` gives the extension and the messages."""
-    text = decode(data)
+    text = decode_text(data)
     if text is None:
         raise CaptionError(
             f"Impossible de lire le fichier de sous-titres {filename} : "
@@ -78,13 +78,6 @@ def read_caption_file(path: Path) -> tuple[list[Cue], str]:
     return parse_caption_bytes(data, str(path))
 
 
-def decode(data: bytes) -> str | None:
-    """UTF-8 (with or without BOM), UTF-16 with BOM (Windows « Unicode »), else Windows-1252; None if neither."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
