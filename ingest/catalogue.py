@@ -13,10 +13,12 @@ import tomllib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ingest.corpus_paths import OutsideCorpus, canonical, scanned_files
 from ingest.encodings import decode_text
 from ingest.errors import CatalogueError, PvdError
 from ingest.fiches import SUPPORTED_EXTENSIONS
 from ingest.models import Cycle, Module, Session
+from ingest.safe_text import strip_controls, visible
 from ingest.toml_errors import syntax_problem
 from ingest.youtube_url import parse_video_id
 
@@ -40,6 +42,8 @@ _EXAMPLES = {
     ("session", "title"): 'title = "Lancement du cycle"',
     ("session", "kind"): 'kind = "atelier" (ou "table ronde", "visite", "rencontre"…)',
 }
+#: Longest title, kind, speaker… a catalogue may hold (a title is repeated in every passage of its session).
+MAX_FIELD_CHARS = 500
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%y")
 
 
@@ -158,11 +162,19 @@ class _Checker:
                 self.add(where, self.lines.table(name, index),
                          f"le champ « {key} » manque : ajoutez une ligne {example}.")
             return None
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or not strip_controls(value).strip():
             self.add(where, self.lines.key(name, index, key),
                      f"« {key} » doit être un texte non vide entre guillemets, par exemple {example}.")
             return None
-        return value.strip()
+        return self.bounded(strip_controls(value).strip(), key, where, self.lines.key(name, index, key))
+
+    def bounded(self, value: str, key: str, where: str, line: int | None) -> str | None:
+        """``value`` if it is of a sensible length: every passage carries its session's title."""
+        if len(value) <= MAX_FIELD_CHARS:
+            return value
+        self.add(where, line, f"« {key} » fait {len(value)} caractères : raccourcissez-le à moins de "
+                              f"{MAX_FIELD_CHARS} caractères.")
+        return None
 
     def str_list(self, table: dict[str, Any], key: str, where: str, name: str, index: int | None,
                  example: str) -> tuple[str, ...] | None:
@@ -171,17 +183,20 @@ class _Checker:
             self.add(where, self.lines.key(name, index, key),
                      f"« {key} » doit être une liste de textes entre crochets, par exemple {key} = {example}.")
             return None
-        return tuple(item.strip() for item in value if item.strip())
+        line = self.lines.key(name, index, key)
+        items = (self.bounded(strip_controls(item).strip(), key, where, line) for item in value)
+        return tuple(item for item in items if item)
 
     def path(self, value: str, key: str, where: str, line: int | None) -> str | None:
-        """A file of the corpus: relative, with forward slashes, and present on disk."""
-        if re.match(r"^(/|[A-Za-z]:|\\\\)", value):
-            self.add(where, line, f"le chemin « {value} » ({key}) est absolu : écrivez-le relativement au "
-                                  f"dossier du corpus, par exemple fiches/programme.pdf.")
+        """A file of the corpus, in its canonical spelling: inside the corpus root and present on disk."""
+        shown = visible(value)
+        try:
+            relative = canonical(self.root, value)
+        except OutsideCorpus as refused:
+            self.add(where, line, f"« {shown} » ({key}) : {refused.reason}")
             return None
-        relative = PurePosixPath(value.replace("\\", "/")).as_posix()
         if not (self.root / relative).is_file():
-            self.add(where, line, f"le fichier « {relative} » ({key}) est introuvable dans {self.root} : "
+            self.add(where, line, f"le fichier « {shown} » ({key}) est introuvable dans {self.root} : "
                                   "vérifiez le nom (majuscules, accents, extension) ou déposez le fichier.")
             return None
         return relative
@@ -317,7 +332,8 @@ def _session(index: int, table: dict[str, Any], module_ids: set[str], check: _Ch
         if PurePosixPath(relative).suffix.lower() not in SUPPORTED_EXTENSIONS:
             check.add(where, line("fiches"), f"le format de « {relative} » n'est pas lu : enregistrez-le en "
                                              ".docx, .pdf, .txt ou .md.")
-        attached.append(relative)
+        if relative not in attached:  # one file, however it is spelt
+            attached.append(relative)
     transcript = table.get("transcript")
     if transcript is not None:
         if isinstance(transcript, str) and transcript.strip():
@@ -333,6 +349,12 @@ def _session(index: int, table: dict[str, Any], module_ids: set[str], check: _Ch
         id=values["id"], module=values["module"], title=values["title"], date=date, kind=values["kind"],
         youtube_id=youtube_id, speakers=speakers or (), fiches=tuple(attached), transcript=transcript,
     )
+
+
+def _check_scanned_folders(corpus_root: Path, check: _Checker) -> None:
+    """Links under fiches/ and transcripts/ that lead out of the corpus are errors: they are never read."""
+    for escape in scanned_files(corpus_root)[1]:
+        check.add(f"Fichier {visible(escape.path)}", None, escape.reason)
 
 
 def load_cycle(corpus_root: Path) -> Cycle:
@@ -367,6 +389,7 @@ def load_cycle(corpus_root: Path) -> Cycle:
             first_line[session_id] = line
         if session is not None:
             sessions.append(session)
+    _check_scanned_folders(corpus_root, check)
     if check.problems:
         raise CatalogueError(str(path), check.problems)
     sessions.sort(key=lambda s: (s.date, s.id))

@@ -6,6 +6,8 @@ Every error a person can meet says, in French, what went wrong (``cause``) and w
 
 from __future__ import annotations
 
+from ingest.safe_text import strip_controls
+
 
 class PvdError(Exception):
     """Root of every error pvd-assistant raises on purpose."""
@@ -14,10 +16,11 @@ class PvdError(Exception):
     fix: str = ""
 
     def __init__(self, cause: str | None = None, fix: str | None = None) -> None:
+        # Messages quote file contents and names: they must not carry terminal escape sequences.
         if cause is not None:
-            self.cause = cause
+            self.cause = strip_controls(cause)
         if fix is not None:
-            self.fix = fix
+            self.fix = strip_controls(fix)
         super().__init__(self.cause)
 
     def __str__(self) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ingest.safe_text import strip_controls
+
 APOSTROPHE = "'"
 
 _CHAR_MAP = str.maketrans({
@@ -19,8 +21,6 @@ _CHAR_MAP = str.maketrans({
     "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st",
     "\f": "\n\n", "\v": "\n",
 })
-# Control characters other than newline: PDF extractors and odd encodings leave them behind.
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _SPACES = re.compile(r" {2,}")
 _BULLET = re.compile(r"^[-•▪◦●■‣·–—*]\s+")
 _TERMINAL = tuple(".!?:;…")
@@ -34,9 +34,12 @@ ses leur leurs notre nos votre vos entre sans sous vers chez dont mais donc car 
 
 
 def normalise_chars(text: str) -> str:
-    """Unicode NFC, ``\\n`` line ends, plain spaces, ASCII apostrophes, no ligatures or invisible characters."""
+    """Unicode NFC, ``\\n`` line ends, plain spaces, ASCII apostrophes, no ligatures or invisible characters.
+
+    Control characters (PDF extractors and odd encodings leave them behind) and terminal escape sequences go.
+    """
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return _CONTROL.sub("", text.translate(_CHAR_MAP))
+    return strip_controls(text.translate(_CHAR_MAP))
 
 
 def cut_internal(text: str) -> str:

@@ -8,17 +8,26 @@ the caller reports it as a warning and carries on with the other documents.
 from __future__ import annotations
 
 import logging
+import zipfile
 from pathlib import Path, PurePosixPath
 
+from ingest.corpus_paths import FICHES_DIR, OutsideCorpus, inside, scanned_files
 from ingest.encodings import UTF16_BOMS, decode_text
 from ingest.errors import FicheError
 from ingest.fiche_form import Structure, parse_blocks, parse_form, parse_markdown, parse_plain
 from ingest.fiche_text import cut_internal, normalise_chars
 from ingest.models import Cycle, Fiche, FicheSection
+from ingest.safe_text import strip_controls
 
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".pdf", ".docx")
-FICHES_DIR = "fiches"
 _MAX_DETAIL = 200
+#: Longest title or section heading kept (every passage repeats its heading to the encoder).
+MAX_HEADING_CHARS = 200
+#: Largest files read: far above any real fiche, low enough that reading one stays bounded.
+MAX_FILE_BYTES = {".txt": 32 << 20, ".md": 32 << 20, ".pdf": 256 << 20, ".docx": 256 << 20}
+#: Most a .docx may inflate to, by its own declared sizes (checked before anything is decompressed).
+MAX_DOCX_INFLATED_BYTES = 256 << 20
+MAX_DOCX_PARTS = 5000
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged files are reported as FicheError, not log noise
 
@@ -73,6 +82,25 @@ class CorruptFicheError(FicheError):
             f"La fiche « {document} » est illisible : {what}{technical}.",
             "Ouvrez le fichier pour vérifier qu'il n'est pas endommagé, puis déposez une copie saine "
             "(ré-enregistrée ou ré-exportée).",
+        )
+
+
+class OutsideCorpusFicheError(FicheError):
+    def __init__(self, document: str, reason: str) -> None:
+        self.document = document
+        super().__init__(f"La fiche « {document} » n'est pas lue : {reason}",
+                         "Corrigez le chemin dans cycle.toml, ou remplacez le lien par une copie du fichier.")
+
+
+class OversizedFicheError(FicheError):
+    """A file far larger than any fiche, or a .docx that would inflate to gigabytes (a « zip bomb »)."""
+
+    def __init__(self, document: str, what: str) -> None:
+        self.document = document
+        super().__init__(
+            f"La fiche « {document} » est refusée : {what}.",
+            "Déposez une version allégée (texte seul, images compressées : Word → Fichier → Compresser les "
+            "images), ou découpez le document en plusieurs fiches.",
         )
 
 
@@ -155,6 +183,7 @@ def _docx_blocks(path: Path, document: str) -> list[tuple[str | None, str]]:
     import docx
     from docx.table import Table
 
+    _check_docx_sizes(path, document)
     try:
         doc = docx.Document(str(path))
         blocks: list[tuple[str | None, str]] = []
@@ -180,6 +209,32 @@ def _docx_blocks(path: Path, document: str) -> list[tuple[str | None, str]]:
         return blocks
     except Exception as exc:  # zipfile, lxml, KeyError on missing parts...
         raise CorruptFicheError(document, "document Word endommagé ou qui n'est pas un vrai .docx", exc) from exc
+
+
+def _check_docx_sizes(path: Path, document: str) -> None:
+    """Refuse a .docx whose parts would inflate beyond a bound, from the sizes its zip directory declares.
+
+    zipfile never inflates a member past its declared size (the CRC check fails first), so the declared
+    sizes bound the memory python-docx will use.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise CorruptFicheError(document, "document Word endommagé ou qui n'est pas un vrai .docx", exc) from exc
+    inflated = sum(part.file_size for part in parts)
+    if len(parts) > MAX_DOCX_PARTS or inflated > MAX_DOCX_INFLATED_BYTES:
+        raise OversizedFicheError(
+            document, f"une fois décompressé, le document ferait {_size(inflated)} en {len(parts)} parties "
+                      f"(au plus {_size(MAX_DOCX_INFLATED_BYTES)} et {MAX_DOCX_PARTS} parties sont lues)")
+
+
+def _size(count: int) -> str:
+    """« 2,1 Go », « 256 Mo »: sizes as a French reader writes them."""
+    for unit, scale in (("Go", 1 << 30), ("Mo", 1 << 20), ("ko", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}".replace(".", ",").replace(",0 ", " ")
+    return f"{count} octets"
 
 
 def _is_heading_style(style: str) -> bool:
@@ -213,15 +268,24 @@ def _cut_blocks(blocks: list[tuple[str | None, str]]) -> list[tuple[str | None, 
 # --- public ------------------------------------------------------------------------------------------------
 
 def read_fiche(corpus_root: Path, document: str, session_id: str | None = None) -> Fiche:
-    """Read ``document`` (a path relative to ``corpus_root``) into a Fiche; raise a FicheError in French."""
+    """Read ``document`` (a path relative to ``corpus_root``) into a Fiche; raise a FicheError in French.
+
+    A path that leads out of the corpus (``..``, a symbolic link) is refused and never opened.
+    """
     document = PurePosixPath(document.replace("\\", "/")).as_posix()
-    path = corpus_root / document
-    suffix = path.suffix.lower()
+    suffix = PurePosixPath(document).suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
         raise UnsupportedFicheError(document)
+    try:
+        path = inside(corpus_root, document)
+    except OutsideCorpus as refused:
+        raise OutsideCorpusFicheError(document, refused.reason) from None
     if not path.is_file():
         raise FicheNotFoundError(document, corpus_root)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES[suffix]:
+            raise OversizedFicheError(document, f"le fichier pèse {_size(path.stat().st_size)} (au plus "
+                                                f"{_size(MAX_FILE_BYTES[suffix])} pour un {suffix})")
         if suffix == ".pdf":
             structure = _read_pdf(path, document)
         elif suffix == ".docx":
@@ -230,40 +294,51 @@ def read_fiche(corpus_root: Path, document: str, session_id: str | None = None) 
             structure = _read_text(path, document)
     except OSError as exc:
         raise CorruptFicheError(document, "le fichier ne peut pas être lu", exc) from exc
-    sections = tuple(s for s in structure.sections if s.text.strip())
-    if not sections and not structure.fields:
+    return _fiche(structure, document, session_id)
+
+
+def _fiche(structure: Structure, document: str, session_id: str | None) -> Fiche:
+    """The Fiche of a structure: no control characters anywhere (see safe_text), headings of bounded length."""
+    sections = tuple((_heading(s.heading), strip_controls(s.text)) for s in structure.sections)
+    sections = tuple((heading, text) for heading, text in sections if text.strip())
+    fields = {_heading(label): strip_controls(value) for label, value in structure.fields.items()}
+    if not sections and not fields:
         raise EmptyFicheError(document)
-    title = structure.title or _title_from_name(document)
-    sections = tuple(FicheSection(s.heading or title, s.text) for s in sections)
-    return Fiche(document=document, title=title, fields=dict(structure.fields), sections=sections,
+    title = _heading(structure.title or "") or _heading(_title_from_name(document))
+    return Fiche(document=document, title=title, fields=fields,
+                 sections=tuple(FicheSection(heading or title, text) for heading, text in sections),
                  session_id=session_id)
+
+
+def _heading(text: str) -> str:
+    text = " ".join(strip_controls(text).split())
+    return text if len(text) <= MAX_HEADING_CHARS else text[: MAX_HEADING_CHARS - 1].rstrip() + "…"
 
 
 def _title_from_name(document: str) -> str:
     return " ".join(PurePosixPath(document).stem.replace("_", " ").replace("-", " ").split()) or document
 
 
-def _is_candidate(path: Path) -> bool:
+def _is_candidate(document: str) -> bool:
     # Skip hidden files and the « ~$fiche.docx » lock files Word leaves while a document is open.
-    return (path.is_file() and path.suffix.lower() in SUPPORTED_EXTENSIONS
-            and not path.name.startswith((".", "~$")))
+    parts = PurePosixPath(document).parts
+    return (PurePosixPath(document).suffix.lower() in SUPPORTED_EXTENSIONS
+            and not any(part.startswith(".") for part in parts) and not parts[-1].startswith("~$"))
 
 
 def discover_fiches(cycle: Cycle) -> list[tuple[str, str | None]]:
     """Every document to index, with the session it is attached to (None: the whole cycle), sorted by path.
 
-    All supported files under ``fiches/``, plus the files sessions attach from elsewhere in the corpus.
-    A document attached to several sessions is given to the first one in the catalogue.
+    All supported files under ``fiches/``, plus the files sessions attach from elsewhere in the corpus, each
+    in its canonical spelling (see corpus_paths): a file reached by two paths is one document, and a link
+    leading out of the corpus is never listed. A document attached to several sessions is given to the
+    first one in the catalogue.
     """
     attached: dict[str, str] = {}
     for session in cycle.sessions:
         for document in session.fiches:
             attached.setdefault(PurePosixPath(document).as_posix(), session.id)
-    found: set[str] = set()
-    folder = cycle.root / FICHES_DIR
-    if folder.is_dir():
-        for path in folder.rglob("*"):
-            if _is_candidate(path) and not any(part.startswith(".") for part in path.relative_to(folder).parts):
-                found.add(path.relative_to(cycle.root).as_posix())
+    found = {document for path, document in scanned_files(cycle.root)[0].items()
+             if path.startswith(f"{FICHES_DIR}/") and _is_candidate(path) and _is_candidate(document)}
     found.update(attached)
     return [(document, attached.get(document)) for document in sorted(found)]

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from ingest.captions import dump_json, read_caption_file, tidy_cues
-from ingest.errors import TranscriptFetchError
+from ingest.corpus_paths import OutsideCorpus, inside
+from ingest.errors import CaptionError, TranscriptFetchError
 from ingest.models import Cue, Session, Transcript
 
 CACHE_DIR = Path("transcripts") / "youtube"  # relative to the corpus root
@@ -22,6 +23,22 @@ class TranscriptFetcher(Protocol):
 
 class EmptyTranscriptError(TranscriptFetchError):
     """YouTube answered, but with no spoken text."""
+
+
+class OutsideCorpusTranscriptError(CaptionError):
+    """The caption file, or the cache folder, leads out of the corpus: it is neither read nor written."""
+
+    def __init__(self, session: Session, document: str, reason: str) -> None:
+        super().__init__(f"Les sous-titres « {document} » de la session {session.id} ne sont pas lus : {reason}",
+                         "Corrigez « transcript = … » dans cycle.toml, ou remplacez le lien symbolique par une "
+                         "copie du fichier dans transcripts/.")
+
+
+def _inside(corpus_root: Path, session: Session, document: str) -> Path:
+    try:
+        return inside(corpus_root, document)
+    except OutsideCorpus as refused:
+        raise OutsideCorpusTranscriptError(session, document, refused.reason) from None
 
 
 def cache_path(video_id: str) -> Path:
@@ -38,12 +55,12 @@ def load_transcript(
     the error against the session and carries on with the others.
     """
     if session.transcript:
-        cues, fmt = read_caption_file(corpus_root / session.transcript)
+        cues, fmt = read_caption_file(_inside(corpus_root, session, session.transcript))
         return _transcript(session, cues, "local", fmt, session.transcript)
     if not session.youtube_id:
         return None
     relative = cache_path(session.youtube_id)
-    cached = corpus_root / relative
+    cached = _inside(corpus_root, session, relative.as_posix())
     if cached.is_file():
         cues, _ = read_caption_file(cached)
         return _transcript(session, cues, "cache", "json", relative.as_posix())

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 
 from ingest.errors import CaptionError
 from ingest.models import Cue
+from ingest.safe_text import strip_controls, visible
+from ingest.text_split import split_text
 
 #: Format names, as stored in ``Transcript.format``, and how a person calls them.
 FORMAT_LABELS: dict[str, str] = {
@@ -75,8 +77,11 @@ def strip_tags(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Spoken text only: no tags, entities decoded, sound annotations dropped, one space between words."""
-    text = html.unescape(strip_tags(text))
+    """Spoken text only: no tags, entities decoded, sound annotations dropped, one space between words.
+
+    Control characters and terminal escape sequences are removed too, including ones written as entities.
+    """
+    text = strip_controls(html.unescape(strip_tags(text)))
     text = _NOISE.sub(" ", text)
     text = _SPEAKER_CHANGE.sub(" ", text)
     return " ".join(text.split())
@@ -89,6 +94,10 @@ def seconds(hours: str | int, minutes: str | int, secs: str | int, fraction: str
         raise ValueError("minutes or seconds past 59")
     return h * 3600 + m * 60 + s + (int(fraction) / 10 ** len(fraction) if fraction else 0.0)
 
+
+#: Longest cue text kept in one piece; a longer one (a paragraph pasted under one timestamp, a damaged
+#: file) is cut into several cues sharing its time span, so every passage and segment stays bounded.
+MAX_CUE_CHARS = 400
 
 #: No replay lasts this long: a later time is a typo or a damaged file, and would make a useless link.
 MAX_SECONDS = 100 * 3600
@@ -113,9 +122,24 @@ def finish(raw: Iterable[tuple[float, float, str]], *, strict: bool = True) -> l
         text = clean_text(text)
         if text:
             start, end = round(start, 3), round(end, 3)
-            cues.append(Cue(start, max(start, end), text))
+            cues.extend(_cut(Cue(start, max(start, end), text)))
     cues.sort(key=lambda c: (c.start, c.end))
     return cues
+
+
+def _cut(cue: Cue, max_chars: int = MAX_CUE_CHARS) -> list[Cue]:
+    """``cue`` itself, or pieces of it of at most ``max_chars``, its time shared in proportion to their text."""
+    if len(cue.text) <= max_chars:
+        return [cue]
+    pieces = split_text(cue.text, max_chars)
+    total = sum(len(piece) for piece in pieces)
+    cut: list[Cue] = []
+    done = 0
+    for piece in pieces:
+        start = round(cue.start + (cue.end - cue.start) * done / total, 3)
+        done += len(piece)
+        cut.append(Cue(start, round(cue.start + (cue.end - cue.start) * done / total, 3), piece))
+    return cut
 
 
 def tidy_cues(cues: Iterable[Cue]) -> list[Cue]:
@@ -129,5 +153,5 @@ def line_number(text: str, offset: int) -> int:
 
 def excerpt(line: str, width: int = 60) -> str:
     """A line as it can be quoted in a message: control characters of a damaged file shown as �."""
-    line = "".join(ch if ch.isprintable() else "�" for ch in line.strip())
+    line = visible(line.strip())
     return line if len(line) <= width else line[: width - 1] + "…"
