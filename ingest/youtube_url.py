@@ -22,8 +22,11 @@ def parse_video_id(value: str) -> str | None:
     value = value.strip()
     if _ID.match(value):
         return value
-    url = urlparse(value if "://" in value else f"https://{value}")
-    host = (url.hostname or "").lower()
+    try:
+        url = urlparse(value if "://" in value else f"https://{value}")
+        host = (url.hostname or "").lower()
+    except ValueError:  # « Invalid IPv6 URL » for an unbalanced « [ », and the like: not a YouTube link
+        return None
     if host not in _HOSTS:
         return None
     candidate: str | None = None
