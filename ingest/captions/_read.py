@@ -24,6 +24,8 @@ _PARSERS: dict[str, Callable[[str], list[Cue]]] = {
     "json": parse_json,
     "text": parse_panel,
 }
+#: Ten hours of dense captions weigh a few megabytes: far larger is not a caption file of a session.
+MAX_CAPTION_BYTES = 64 << 20
 _BY_EXTENSION = {".vtt": "vtt", ".webvtt": "vtt", ".srt": "srt", ".sbv": "sbv", ".json": "json"}
 _SRT_TIMINGS = re.compile(r"^\s*\d+:\d{1,2}:\d{1,2}[,.]\d+\s*-->", re.MULTILINE)
 _SBV_TIMINGS = re.compile(r"^\s*\d+:\d{1,2}:\d{1,2}\.\d+\s*,\s*\d+:\d{1,2}:\d{1,2}\.\d+\s*$", re.MULTILINE)
@@ -65,6 +67,13 @@ def parse_caption_bytes(data: bytes, filename: str) -> tuple[list[Cue], str]:
 def read_caption_file(path: Path) -> tuple[list[Cue], str]:
     """Cues of a caption file and its format name ("vtt", "srt", "sbv", "json" or "text")."""
     try:
+        if path.stat().st_size > MAX_CAPTION_BYTES:
+            raise CaptionError(
+                f"Le fichier de sous-titres {path} est refusé : il pèse {path.stat().st_size >> 20} Mo, bien plus "
+                f"que les sous-titres d'une séance (au plus {MAX_CAPTION_BYTES >> 20} Mo sont lus).",
+                f"Vérifiez qu'il s'agit bien des sous-titres de la séance, ou exportez-les à nouveau depuis "
+                f"{STUDIO_EXPORT}.",
+            )
         data = path.read_bytes()
     except OSError as error:
         if isinstance(error, FileNotFoundError):
@@ -76,14 +85,6 @@ def read_caption_file(path: Path) -> tuple[list[Cue], str]:
             "Vérifiez le chemin indiqué par « transcript = … » dans cycle.toml (relatif au dossier du corpus).",
         ) from None
     return parse_caption_bytes(data, str(path))
-
-
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
 
 
 def detect_format(filename: str, text: str) -> str:
