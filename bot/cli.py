@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
 from bot.settings import Settings, load_settings
-from ingest.errors import PvdError
+from ingest.errors import FileAccessError, IndexMissingError, PvdError, QuestionTooLongError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def french_errors(command: F) -> F:
-    """Turn our errors into a French message and a non-zero exit; Ctrl-C into a calm one."""
+    """Load the settings and run ``command(settings, ...)``, turning every error into a French message and a
+    non-zero exit: ours, and the system's (rights, read-only disk, bad encoding) with their cause and fix."""
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            try:
+                return command(load_settings(), *args, **kwargs)
+            except (OSError, UnicodeDecodeError, sqlite3.Error) as exc:
+                raise FileAccessError.from_exception(exc) from exc
         except PvdError as error:
             raise click.ClickException(str(error)) from None
         except KeyboardInterrupt:
@@ -33,21 +39,134 @@ def french_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.pass_context
-def main(ctx: click.Context) -> None:
+class FrenchCommand(click.Command):
+    """A command whose help option and usage headings speak French."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Afficher cette aide et quitter."
+        return option
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), "Utilisation : ")
+
+
+class FrenchGroup(click.Group, FrenchCommand):
+    """The `pvd` group: click's own errors (usage, bad values) are printed in French, prefixed « Erreur : »."""
+
+    command_class = FrenchCommand
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone = kwargs.pop("standalone_mode", True)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as error:
+            if not standalone:
+                raise
+            click.echo(french_click_error(error), err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            if not standalone:
+                raise
+            click.echo("Interrompu.", err=True)
+            sys.exit(1)
+        if standalone:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
+
+
+def french_click_error(error: click.ClickException) -> str:
+    """What click reports in English, said in French; the usage line of the command when it helps."""
+    exceptions = click.exceptions
+    message = error.format_message()
+    if isinstance(error, exceptions.NoSuchOption):
+        message = f"L'option « {error.option_name} » n'existe pas."
+        if error.possibilities:
+            message += " Vouliez-vous dire " + " ou ".join(f"« {p} »" for p in error.possibilities) + " ?"
+    elif isinstance(error, exceptions.BadOptionUsage):
+        message = f"L'option « {error.option_name} » attend une valeur."
+    elif isinstance(error, exceptions.MissingParameter):
+        name = (error.param.human_readable_name if error.param else "") or "?"
+        kind = "l'argument" if error.param_type == "argument" or isinstance(error.param, click.Argument) else "l'option"
+        message = f"Il manque {kind} {name}."
+    elif isinstance(error, exceptions.BadParameter):
+        hint = error.param_hint or (error.param.get_error_hint(error.ctx) if error.param and error.ctx else "")
+        hint = hint if isinstance(hint, str) else " / ".join(hint)
+        message = f"Valeur invalide pour {hint.replace(chr(39), '')} : {error.message}"
+    elif isinstance(error, getattr(exceptions, "NoSuchCommand", ())):
+        commands = ", ".join(sorted(main.commands))
+        message = f"La commande « {error.command_name} » n'existe pas (commandes : {commands})."  # type: ignore[attr-defined]
+    elif message.startswith("Got unexpected extra argument"):
+        message = "Argument en trop : " + message.split("(", 1)[-1].rstrip(")") + " (mettez la question entre guillemets)."
+    elif message == "Missing command.":
+        message = f"Il manque la commande ({', '.join(sorted(main.commands))})."
+    text = f"Erreur : {message}"
+    if isinstance(error, click.UsageError) and error.ctx is not None:
+        help_name = error.ctx.help_option_names[0] if error.ctx.help_option_names else "--help"
+        text = f"{error.ctx.get_usage()}\nAide : {error.ctx.command_path} {help_name}\n\n{text}"
+    return text
+
+
+class FrenchType(click.ParamType):
+    """A click type whose refusal is said in French (``french_refusal``) instead of click's English."""
+
+    def french_refusal(self, value: Any) -> str:
+        raise NotImplementedError
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(self.french_refusal(value), param, ctx)
+
+
+class IntBetween(FrenchType, click.IntRange):
+    def french_refusal(self, value: Any) -> str:
+        return f"« {value} » n'est pas un nombre entier entre {self.min} et {self.max}."
+
+
+class FrenchDate(FrenchType, click.DateTime):
+    def __init__(self) -> None:
+        super().__init__(["%Y-%m-%d"])
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:  # type: ignore[override]
+        return "AAAA-MM-JJ"
+
+    def french_refusal(self, value: Any) -> str:
+        return f"« {value} » n'est pas une date au format AAAA-MM-JJ (par exemple 2023-06-15)."
+
+
+class FrenchChoice(FrenchType, click.Choice):
+    def french_refusal(self, value: Any) -> str:
+        return f"« {value} » n'est pas possible ; choisissez parmi : {', '.join(map(str, self.choices))}."
+
+
+class FrenchPath(FrenchType, click.Path):
+    def french_refusal(self, value: Any) -> str:
+        path = Path(value)
+        if not path.exists():
+            return f"« {value} » n'existe pas."
+        if path.is_dir() and not self.dir_okay:
+            return f"« {value} » est un dossier ; un fichier est attendu."
+        if not path.is_dir() and not self.file_okay:
+            return f"« {value} » est un fichier ; un dossier est attendu."
+        return f"« {value} » n'est pas lisible (vérifiez les droits)."
+
+
+@click.group(cls=FrenchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
     """pvd-assistant : posez vos questions au cycle « Petites villes de demain » du CAUE de l'Aisne."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    ctx.obj = load_settings()
 
 
 def corpus_option(command: F) -> F:
-    return click.option("--corpus", type=click.Path(path_type=Path, file_okay=False),
+    return click.option("--corpus", type=FrenchPath(path_type=Path, file_okay=False),
                         help="Dossier du corpus (défaut : PVD_CORPUS, sinon le corpus de démonstration).")(command)
 
 
 def index_option(command: F) -> F:
-    return click.option("--index", "index_dir", type=click.Path(path_type=Path, file_okay=False),
+    return click.option("--index", "index_dir", type=FrenchPath(path_type=Path, file_okay=False),
                         help="Dossier de l'index (défaut : PVD_DATA_DIR/index).")(command)
 
 
@@ -100,7 +219,6 @@ def ingest_corpus(settings: Settings, corpus: Path, index_dir: Path, *, rebuild:
 @click.option("--dry-run", is_flag=True, help="Vérifier le corpus et afficher ce qui serait indexé, sans rien écrire.")
 @click.option("--rebuild", is_flag=True, help="Tout recalculer (après un changement de modèle, ou un index abîmé).")
 @click.option("--no-youtube", is_flag=True, help="Ne pas interroger YouTube (seulement fichiers locaux et cache).")
-@click.pass_obj
 @french_errors
 def ingest(settings: Settings, corpus: Path | None, index_dir: Path | None, dry_run: bool, rebuild: bool,
            no_youtube: bool) -> None:
@@ -116,51 +234,110 @@ def ingest(settings: Settings, corpus: Path | None, index_dir: Path | None, dry_
     click.echo(ingest_corpus(settings, corpus, index_dir, rebuild=rebuild, youtube=not no_youtube))
 
 
-def _engine(settings: Settings, index_dir: Path) -> Any:
-    """The engine over ``index_dir``; a missing index is built first from the configured corpus."""
-    from bot.engine import Engine, Thresholds
-    from index.store import current_generation
+def _engine(settings: Settings, index_dir: Path | None) -> Any:
+    """The engine over the index, opened (a damaged or other-model index fails here, before any question).
 
+    An index named with --index must exist; the default one is built first from the configured corpus.
+    Leftovers of killed runs are cleaned, and a lost CURRENT recovered, first (said on stderr).
+    """
+    from bot.engine import Engine, Thresholds
+    from index.store import current_generation, tidy_index
+
+    explicit = index_dir is not None
+    index_dir = index_dir or settings.index_dir
+    for note in tidy_index(index_dir):
+        click.echo(note, err=True)
     if current_generation(index_dir) is None:
+        if explicit:
+            raise IndexMissingError(f"Aucun index dans {index_dir}.",
+                                    f"Vérifiez le chemin donné à --index, ou construisez l'index avec "
+                                    f"« pvd ingest --index {index_dir} ».")
         click.echo(f"Aucun index dans {index_dir} : construction à partir de {settings.corpus}…", err=True)
         click.echo(ingest_corpus(settings, settings.corpus, index_dir), err=True)
-    return Engine(index_dir, model=settings.embedding_model,
-                  thresholds=Thresholds.for_model(settings.embedding_model, settings.min_confidence))
+    engine = Engine(index_dir, model=settings.embedding_model,
+                    thresholds=Thresholds.for_model(settings.embedding_model, settings.min_confidence))
+    engine.index()
+    return engine
+
+
+def screen_question(question: str, max_chars: int) -> str:
+    """The question as the engine gets it; an over-long one is refused at once (the work grows with it)."""
+    question = " ".join(question.split())
+    if len(question) > max_chars:
+        raise QuestionTooLongError(len(question), max_chars)
+    return question
+
+
+def stdin_questions(stream: IO[bytes], max_chars: int) -> Iterator[tuple[str, str | PvdError]]:
+    """One (line as read, question or error) per input line, whatever the line: an undecodable or over-long
+    line is an error for that line only. Memory stays bounded: a huge line is skipped, not loaded."""
+    limit = 4 * max_chars + 64  # bytes: UTF-8 needs at most 4 a character, the margin covers spaces
+    while True:
+        line = stream.readline(limit)
+        if not line:
+            return
+        if not line.endswith(b"\n") and len(line) >= limit:
+            length = len(line)
+            while not line.endswith(b"\n") and line:
+                line = stream.readline(1 << 16)
+                length += len(line)
+            yield "", QuestionTooLongError(length, max_chars, unit="octets")
+            continue
+        try:
+            text = line.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            yield line.decode("utf-8", "replace").rstrip("\r\n"), FileAccessError(
+                f"Cette ligne n'est pas du texte UTF-8 valide ({FileAccessError.describe(exc)}).",
+                "Enregistrez les questions en UTF-8, une question par ligne.")
+            continue
+        try:
+            yield text, screen_question(text, max_chars)
+        except PvdError as error:
+            yield text, error
 
 
 @main.command()
 @click.argument("question")
 @index_option
-@click.option("-k", "k", type=click.IntRange(1, 10), default=3, show_default=True, help="Nombre de sources.")
+@click.option("-k", "k", type=IntBetween(1, 10), default=3, show_default=True, help="Nombre de sources.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (une ligne par question) ; « - » lit stdin.")
-@click.pass_obj
 @french_errors
 def ask(settings: Settings, question: str, index_dir: Path | None, k: int, as_json: bool) -> None:
     """Poser une question (« - » : une question par ligne sur l'entrée standard)."""
     from bot.terminal import render_answer
 
-    engine = _engine(settings, index_dir or settings.index_dir)
-    questions = (line for line in sys.stdin) if question == "-" else iter([question])
-    for q in questions:
-        if question == "-" and not q.strip():
-            continue
-        answer = engine.answer(q, k)
-        if as_json:
-            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
-            sys.stdout.flush()
+    if question != "-":
+        question = screen_question(question, settings.max_question_chars)  # refused before the index opens
+    engine = _engine(settings, index_dir)
+    if question != "-":
+        answer = engine.answer(question, k)
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json
+                   else render_answer(answer, engine.cycle, color=sys.stdout.isatty()))
+        return
+    for text, screened in stdin_questions(click.get_binary_stream("stdin"), settings.max_question_chars):
+        try:
+            if isinstance(screened, PvdError):
+                raise screened
+            answer = engine.answer(screened, k)
+        except PvdError as error:  # this line only: the next ones still get their answer
+            if as_json:
+                click.echo(json.dumps({"question": text, "answered": False, "error": str(error)}, ensure_ascii=False))
+            else:
+                click.echo(f"Erreur : {error}", err=True)
         else:
-            click.echo(render_answer(answer, engine.cycle, color=sys.stdout.isatty()))
+            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json
+                       else render_answer(answer, engine.cycle, color=sys.stdout.isatty()))
+        sys.stdout.flush()
 
 
 @main.command()
 @index_option
-@click.pass_obj
 @french_errors
 def chat(settings: Settings, index_dir: Path | None) -> None:
     """Discuter avec l'assistant dans le terminal (« /quitter » pour sortir)."""
     from bot.terminal import render_answer
 
-    engine = _engine(settings, index_dir or settings.index_dir)
+    engine = _engine(settings, index_dir)
     click.echo("Posez vos questions sur le cycle « Petites villes de demain ». « /quitter » pour sortir.")
     _enable_history(settings)
     while True:
@@ -175,32 +352,40 @@ def chat(settings: Settings, index_dir: Path | None) -> None:
         if not question:
             continue
         try:
-            click.echo(render_answer(engine.answer(question), engine.cycle, color=sys.stdout.isatty()))
+            answer = engine.answer(screen_question(question, settings.max_question_chars))
+            click.echo(render_answer(answer, engine.cycle, color=sys.stdout.isatty()))
         except PvdError as error:
             click.echo(str(error), err=True)
 
 
 def _enable_history(settings: Settings) -> None:
-    """Arrow keys and a history kept between sessions, where readline exists."""
+    """Arrow keys and a history kept between sessions, where readline exists and the data directory is
+    writable (a history that cannot be saved is not worth a message at exit)."""
     try:
         import readline
     except ImportError:
         return
+    import atexit
+
     history = settings.data_dir / "chat_history"
+
+    def save() -> None:
+        try:
+            readline.write_history_file(history)
+        except OSError:
+            pass
+
     try:
         history.parent.mkdir(parents=True, exist_ok=True)
         if history.exists():
             readline.read_history_file(history)
-        import atexit
-
-        atexit.register(readline.write_history_file, history)
     except OSError:
-        pass
+        return
+    atexit.register(save)
 
 
 @main.command()
 @corpus_option
-@click.pass_obj
 @french_errors
 def sessions(settings: Settings, corpus: Path | None) -> None:
     """Afficher le catalogue du cycle avec les liens des replays."""
@@ -211,19 +396,18 @@ def sessions(settings: Settings, corpus: Path | None) -> None:
 
 
 @main.command(name="eval")
-@click.argument("questions", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("questions", type=FrenchPath(path_type=Path, dir_okay=False, exists=True))
 @index_option
-@click.option("--mode", type=click.Choice(["hybride", "lexical", "dense"]), default="hybride", show_default=True,
+@click.option("--mode", type=FrenchChoice(["hybride", "lexical", "dense"]), default="hybride", show_default=True,
               help="Recherche évaluée.")
 @click.option("--details", is_flag=True, help="Afficher chaque question manquée.")
-@click.pass_obj
 @french_errors
 def evaluate(settings: Settings, questions: Path, index_dir: Path | None, mode: str, details: bool) -> None:
     """Mesurer la qualité des réponses sur un jeu de questions (JSONL)."""
     from bot.engine import RetrievalWeights
     from bot.evaluate import format_report, load_questions, run_eval
 
-    engine = _engine(settings, index_dir or settings.index_dir)
+    engine = _engine(settings, index_dir)
     engine.retrieval = {"hybride": RetrievalWeights(), "lexical": RetrievalWeights(dense_weight=0.0),
                         "dense": RetrievalWeights(lexical_weight=0.0)}[mode]
     report = run_eval(engine, load_questions(questions))
@@ -231,14 +415,11 @@ def evaluate(settings: Settings, questions: Path, index_dir: Path | None, mode: 
 
 
 @main.command()
-@click.option("--depuis", type=click.DateTime(["%Y-%m-%d"]), help="Début de la période (AAAA-MM-JJ).")
-@click.option("--jusqu-a", "until", type=click.DateTime(["%Y-%m-%d"]), help="Fin de la période (AAAA-MM-JJ).")
-@click.pass_obj
+@click.option("--depuis", type=FrenchDate(), help="Début de la période (AAAA-MM-JJ).")
+@click.option("--jusqu-a", "until", type=FrenchDate(), help="Fin de la période (AAAA-MM-JJ).")
 @french_errors
 def rapport(settings: Settings, depuis: Any, until: Any) -> None:
     """Questions restées sans réponse et réponses jugées mauvaises, pour l'équipe du CAUE."""
-    import datetime as dt
-
     from bot.feedback import FeedbackStore, format_report
 
     since = depuis or dt.datetime.now() - dt.timedelta(days=30)
@@ -248,13 +429,12 @@ def rapport(settings: Settings, depuis: Any, until: Any) -> None:
 
 @main.command()
 @click.option("--sync-global", is_flag=True, help="Publier les commandes sur tous les serveurs (prend jusqu'à 1 h).")
-@click.pass_obj
 @french_errors
 def bot(settings: Settings, sync_global: bool) -> None:
     """Lancer le bot Discord (DISCORD_TOKEN dans l'environnement ou .env)."""
     from bot.discord_bot import require_token, run_bot
 
     require_token(settings)  # before building an index: a missing token is said at once
-    engine = _engine(settings, settings.index_dir)
+    engine = _engine(settings, None)
     run_bot(settings, engine, lambda: ingest_corpus(settings, settings.corpus, settings.index_dir),
             sync_global=sync_global)

@@ -4,11 +4,13 @@ say what changed in French."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.build import BuildResult, build_index
 from index.encoders import Encoder
+from index.store import tidy_index
+from ingest.lexicon import read_lexicon
 from ingest.corpus import CorpusScan, SessionScan, scan_corpus
 from ingest.transcripts import TranscriptFetcher
 
@@ -17,10 +19,13 @@ from ingest.transcripts import TranscriptFetcher
 class IngestOutcome:
     scan: CorpusScan
     build: BuildResult
+    notes: list[str] = field(default_factory=list)  # French: repairs made to the index before the build
 
     def summary(self) -> str:
-        """French lines: what was added/changed/removed per session, then every problem."""
-        lines = []
+        """French lines: what was added/changed/removed per session, then every problem and what was kept."""
+        lines = list(self.notes)
+        if self.build.not_reused:
+            lines.append(self.build.not_reused)
         for key, c in self.build.changes.items():
             if c.any:
                 session = self.scan.cycle.session(key)
@@ -33,18 +38,40 @@ class IngestOutcome:
         else:
             lines.append(f"Index publié : {total} passages, dont {self.build.embedded} vecteurs calculés.")
         for s in self.scan.sessions:
-            if s.problem:
-                lines.append(f"⚠ {s.session.id} : {s.problem} (les passages déjà indexés de cette session sont conservés)")
+            if s.session.id in unread_sessions(self.scan):
+                problem = s.problem or "la transcription n'a donné aucun passage"
+                lines.append(f"⚠ {s.session.id} : {self._kept(s.session.id)} — {problem}")
         for f in self.scan.fiches:
-            if f.problem:
-                lines.append(f"⚠ {f.document} : {f.problem}")
+            if f.document in unread_documents(self.scan):
+                problem = f.problem or "la fiche n'a donné aucun passage"
+                lines.append(f"⚠ {f.document} : {self._kept(f.document)} — {problem}")
         return "\n".join(lines)
+
+    def _kept(self, source: str) -> str:
+        count = self.build.kept.get(source, 0)
+        if count == 1:
+            return "1 passage déjà indexé conservé"
+        if count:
+            return f"{count} passages déjà indexés conservés"
+        return "aucun passage indexé auparavant, rien à conserver"
+
+
+def unread_sessions(scan: CorpusScan) -> frozenset[str]:
+    """Sessions whose transcript failed, or was read empty: what was indexed from them is kept."""
+    return scan.failed_sessions | {s.session.id for s in scan.sessions if s.transcript is not None and not s.chunks}
+
+
+def unread_documents(scan: CorpusScan) -> frozenset[str]:
+    """Fiches still in the corpus that failed to read or gave no passage: what was indexed from them is kept."""
+    return frozenset(f.document for f in scan.fiches if f.problem or not f.chunks)
 
 
 def run_ingest(corpus: Path, index_dir: Path, encoder: Encoder, fetcher: TranscriptFetcher | None, *,
                rebuild: bool = False, on_session: Callable[[SessionScan], None] | None = None,
                progress: Callable[[int, int], None] | None = None) -> IngestOutcome:
     scan = scan_corpus(corpus, fetcher, on_session)
-    build = build_index(scan.cycle, scan.chunks, index_dir, encoder, keep_sessions=scan.failed_sessions,
-                        rebuild=rebuild, progress=progress)
-    return IngestOutcome(scan, build)
+    scan = replace(scan, cycle=replace(scan.cycle, lexicon=read_lexicon(corpus)))
+    notes = tidy_index(index_dir)
+    build = build_index(scan.cycle, scan.chunks, index_dir, encoder, keep_sessions=unread_sessions(scan),
+                        keep_documents=unread_documents(scan), rebuild=rebuild, progress=progress)
+    return IngestOutcome(scan, build, notes)

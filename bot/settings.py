@@ -5,6 +5,7 @@ Every key is listed with a French comment in `.env.example`.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from pathlib import Path
 import platformdirs
 from dotenv import dotenv_values
 
-from ingest.errors import ConfigError
+from ingest.errors import ConfigError, FileAccessError
 
 #: The bundled demo corpus: the default when PVD_CORPUS is not set.
 DEMO_CORPUS = Path(__file__).resolve().parent.parent / "examples" / "demo"
@@ -46,32 +47,45 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
     """Read settings: explicit ``env`` (tests) or the process environment, over the values of ``.env``."""
     values: dict[str, str] = {}
     if dotenv is not None and dotenv.is_file():
-        values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+        try:
+            values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"Le fichier de réglages {dotenv.resolve()} est illisible "
+                              f"({FileAccessError.describe(exc)}).",
+                              "Ré-enregistrez .env en UTF-8 (voir .env.example), puis relancez.") from None
     values.update(os.environ if env is None else env)
 
     def get(key: str) -> str | None:
         value = values.get(key, "").strip()
         return value or None
 
-    def integer(key: str, default: int | None) -> int | None:
+    def integer(key: str, default: int | None, minimum: int | None = None) -> int | None:
         raw = get(key)
         if raw is None:
             return default
         try:
-            return int(raw)
+            value = int(raw)
         except ValueError:
             raise ConfigError(f"Le réglage {key}={raw!r} n'est pas un nombre entier.",
                               f"Corrigez {key} dans .env (voir .env.example).") from None
+        if minimum is not None and value < minimum:  # 0 would silently mean « no question allowed »
+            raise ConfigError(f"Le réglage {key}={raw!r} doit valoir au moins {minimum}.",
+                              f"Corrigez {key} dans .env, ou retirez-le pour la valeur par défaut "
+                              f"({default}).")
+        return value
 
     def number(key: str) -> float | None:
         raw = get(key)
         if raw is None:
             return None
         try:
-            return float(raw.replace(",", "."))
+            value = float(raw.replace(",", "."))
         except ValueError:
+            value = math.nan
+        if not math.isfinite(value):  # float() accepts "nan" and "inf", which would decline every question
             raise ConfigError(f"Le réglage {key}={raw!r} n'est pas un nombre.",
-                              f"Corrigez {key} dans .env (voir .env.example).") from None
+                              f"Corrigez {key} dans .env (voir .env.example).")
+        return value
 
     data_dir = Path(get("PVD_DATA_DIR") or platformdirs.user_data_dir("pvd-assistant", appauthor=False))
     return Settings(
@@ -81,8 +95,8 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         discord_token=get("DISCORD_TOKEN"),
         discord_guild_id=integer("PVD_DISCORD_GUILD_ID", None),
         staff_role=get("PVD_STAFF_ROLE"),
-        rate_limit_per_minute=integer("PVD_RATE_LIMIT_PER_MINUTE", 5) or 5,
-        max_question_chars=integer("PVD_MAX_QUESTION_CHARS", 500) or 500,
+        rate_limit_per_minute=integer("PVD_RATE_LIMIT_PER_MINUTE", 5, minimum=1) or 5,
+        max_question_chars=integer("PVD_MAX_QUESTION_CHARS", 500, minimum=1) or 500,
         youtube_proxy=get("PVD_YOUTUBE_PROXY"),
         min_confidence=number("PVD_MIN_CONFIDENCE"),
     )

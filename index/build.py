@@ -12,7 +12,7 @@ import numpy as np
 
 from index.calibration import noise_level
 from index.encoders import Encoder
-from index.store import (Segment, StoredGeneration, check_model, current_generation, read_generation,
+from index.store import (Segment, StoredGeneration, current_generation, indexed_chunks, read_generation,
                          remove_stale, write_generation)
 from index.text import analyze
 from ingest.errors import IndexError_, PvdError
@@ -40,6 +40,8 @@ class BuildResult:
     generation: Path | None = None
     published: bool = False  # False when nothing changed: the live generation stays
 
+    kept: dict[str, int] = field(default_factory=dict)  # passages kept from sources unread this time
+    not_reused: str | None = None  # French: why the previous index's vectors were not reused
 
 class IngestBusyError(IndexError_):
     cause = "Une autre indexation est déjà en cours sur cet index."
@@ -86,37 +88,56 @@ def segment_text(chunk: Chunk, cue_from: int, cue_to: int) -> str:
     return " ".join(c.text for c in chunk.cues[cue_from:cue_to + 1])
 
 
-def previous_generation(index_dir: Path, encoder: Encoder, rebuild: bool) -> StoredGeneration | None:
-    """The live generation if its vectors can be reused; an unreadable or other-model index is rebuilt."""
-    if rebuild:
-        return None
+def previous_generation(index_dir: Path, encoder: Encoder,
+                        rebuild: bool) -> tuple[StoredGeneration | None, str | None]:
+    """The live generation if its vectors can be reused, else None and why, in French (None: no index yet)."""
     try:
         generation = current_generation(index_dir)
         if generation is None:
-            return None
+            return None, None
+        if rebuild:
+            return None, "Reconstruction demandée (--rebuild) : tous les passages sont recalculés."
         stored = read_generation(generation)
-        check_model(stored.manifest, encoder.name, encoder.dim)
-        return stored
-    except PvdError:
-        return None
+    except PvdError as error:
+        return None, f"L'index précédent est illisible ({error.cause}) : il est reconstruit en entier."
+    if stored.manifest.model != encoder.name or stored.manifest.dim != encoder.dim:
+        return None, (f"Le modèle d'embedding a changé (index construit avec « {stored.manifest.model} », "
+                      f"modèle configuré : « {encoder.name} ») : tout l'index est recalculé avec le nouveau modèle.")
+    return stored, None
+
+
+def keep_unread(chunks: list[Chunk], indexed: list[Chunk], sessions: frozenset[str],
+                documents: frozenset[str]) -> tuple[list[Chunk], dict[str, int]]:
+    """``chunks`` plus what was indexed from sources that could not be read this time, and that count per
+    session (transcripts) or document (fiches): a source is dropped only when it leaves the corpus."""
+    present = {c.id for c in chunks}
+    kept = [c for c in indexed if c.id not in present and (
+        c.session_id in sessions if c.kind == "transcript" else c.document in documents)]
+    counts: dict[str, int] = {}
+    for chunk in kept:
+        key = chunk.session_id if chunk.kind == "transcript" and chunk.session_id else chunk.document
+        counts[key] = counts.get(key, 0) + 1
+    return chunks + kept, counts
 
 
 def build_index(cycle: Cycle, chunks: list[Chunk], index_dir: Path, encoder: Encoder, *,
-                keep_sessions: frozenset[str] = frozenset(), rebuild: bool = False,
-                progress: Callable[[int, int], None] | None = None) -> BuildResult:
+                keep_sessions: frozenset[str] = frozenset(), keep_documents: frozenset[str] = frozenset(),
+                rebuild: bool = False, progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """Build or update the index of ``chunks``.
 
-    ``keep_sessions``: sessions whose transcript could not be read this time (YouTube blocked, broken file):
-    their previously indexed transcript chunks are kept rather than lost. ``progress(done, total)`` follows
+    ``keep_sessions``: sessions whose transcript could not be read this time (YouTube blocked, broken file);
+    ``keep_documents``: fiches that could not be read. What was indexed from them is kept rather than lost,
+    also on --rebuild, a model change or a damaged index (then re-embedded). ``progress(done, total)`` follows
     the embedding. Raises IngestBusyError if another ingest holds the index.
     """
     with ingest_lock(index_dir):
-        previous = previous_generation(index_dir, encoder, rebuild)
-        if previous is not None and keep_sessions:
-            kept_ids = {c.id for c in chunks}
-            chunks = chunks + [c for c in previous.chunks if c.kind == "transcript"
-                               and c.session_id in keep_sessions and c.id not in kept_ids]
-        result = BuildResult(changes=diff_chunks(previous.chunks if previous else [], chunks))
+        previous, not_reused = previous_generation(index_dir, encoder, rebuild)
+        kept: dict[str, int] = {}
+        if keep_sessions or keep_documents:
+            indexed = previous.chunks if previous is not None else indexed_chunks(index_dir)
+            chunks, kept = keep_unread(chunks, indexed, keep_sessions, keep_documents)
+        result = BuildResult(changes=diff_chunks(previous.chunks if previous else [], chunks), kept=kept,
+                             not_reused=not_reused)
         if previous is not None and not any(c.any for c in result.changes.values()) \
                 and previous.cycle == cycle:
             result.generation = previous.path

@@ -12,7 +12,9 @@ and flips CURRENT. A crash or Ctrl-C at any moment leaves CURRENT naming a compl
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
+import math
 import os
 import shutil
 import sqlite3
@@ -22,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.errors import IndexCorruptError, IndexMissingError, ModelMismatchError
+from ingest.errors import FileAccessError, IndexCorruptError, IndexMissingError, ModelMismatchError
 from ingest.models import Chunk, Cycle, Module, Session
 
 FORMAT_VERSION = 1
@@ -63,9 +65,28 @@ class Manifest:
     def read(cls, path: Path) -> Manifest:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+            manifest = cls(**{k: data[k] for k in cls.__dataclass_fields__})
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise IndexCorruptError(f"Le manifeste de l'index ({path}) est illisible ou incomplet.") from exc
+            raise IndexCorruptError(f"Le manifeste de l'index ({path}) est illisible ou incomplet "
+                                    f"({FileAccessError.describe(exc)}).") from exc
+        wrong = manifest.invalid_field()
+        if wrong is not None:
+            raise IndexCorruptError(f"Le manifeste de l'index ({path}) est endommagé : "
+                                    f"la valeur de « {wrong} » n'est pas valable.")
+        return manifest
+
+    def invalid_field(self) -> str | None:
+        """The first field whose value cannot be trusted (JSON accepts NaN, strings where numbers belong...)."""
+        def count(value: Any) -> bool:
+            return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+        checks = {"format": count(self.format), "model": isinstance(self.model, str) and bool(self.model),
+                  "dim": count(self.dim) and self.dim > 0, "created": isinstance(self.created, str),
+                  "chunks": count(self.chunks), "segments": count(self.segments), "corpus": isinstance(self.corpus, str),
+                  # a NaN noise would silently decline every question (index.calibration)
+                  "noise": isinstance(self.noise, (int, float)) and not isinstance(self.noise, bool)
+                  and math.isfinite(self.noise)}
+        return next((name for name, ok in checks.items() if not ok), None)
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -74,8 +95,10 @@ def current_generation(index_dir: Path) -> Path | None:
         name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
+    except (NotADirectoryError, PermissionError) as exc:  # the path or its rights are wrong, not the index
+        raise FileAccessError.from_exception(exc) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise IndexCorruptError(f"Le fichier {index_dir / CURRENT} est illisible ({exc}).") from exc
+        raise IndexCorruptError(f"Le fichier {index_dir / CURRENT} est illisible ({FileAccessError.describe(exc)}).") from exc
     generation = index_dir / name
     if not name.startswith("gen-") or not generation.is_dir():
         raise IndexCorruptError(f"L'index {index_dir} désigne une génération absente ({name!r}).")
@@ -93,7 +116,9 @@ def check_model(manifest: Manifest, model: str, dim: int | None = None) -> None:
     if manifest.model != model or (dim is not None and manifest.dim != dim):
         raise ModelMismatchError(
             f"L'index a été construit avec le modèle « {manifest.model} » (dimension {manifest.dim}), "
-            f"mais le modèle configuré est « {model} »."
+            f"mais le modèle configuré est « {model} ».",
+            "Lancez « pvd ingest » : il reconstruit tout l'index avec le modèle configuré (comme "
+            f"« pvd ingest --rebuild », quelques minutes). Ou remettez PVD_EMBEDDING_MODEL={manifest.model}.",
         )
 
 
@@ -125,18 +150,97 @@ def write_generation(index_dir: Path, *, model: str, dim: int, cycle: Cycle, chu
     return final
 
 
-def remove_stale(index_dir: Path, keep: int = 2) -> None:
+def remove_stale(index_dir: Path, keep: int = 2) -> int:
     """Drop crash leftovers and all but the newest ``keep`` generations (the live one is always kept).
 
     The previous generation stays so that a reader that opened it just before the flip can finish.
+    Returns how many directories were removed.
     """
     live = current_generation(index_dir)
+    removed = 0
     for tmp in index_dir.glob(".tmp-*"):
         shutil.rmtree(tmp, ignore_errors=True)
+        removed += 1
     generations = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()), key=lambda p: p.name, reverse=True)
     for old in generations[keep:]:
         if old != live:
             shutil.rmtree(old, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def tidy_index(index_dir: Path) -> list[str]:
+    """Repair what killed runs leave behind, and say it in French (one line per repair).
+
+    A missing CURRENT, or one naming an absent generation, is pointed at the newest complete generation
+    (instead of re-embedding everything); ``.tmp-*`` and old generations are removed. Done only when no ingest
+    is running (it would be writing its ``.tmp-*``) and the directory is writable; otherwise nothing is done.
+    """
+    if not index_dir.is_dir():
+        return []
+    notes: list[str] = []
+    try:
+        with open(index_dir / ".lock", "a") as handle:  # the lock file of index.build.ingest_lock
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return []
+            if _current_is_lost(index_dir):
+                survivor = _newest_complete_generation(index_dir)
+                if survivor is not None:
+                    _write_synced(index_dir / f"{CURRENT}.tmp", survivor.name)
+                    os.replace(index_dir / f"{CURRENT}.tmp", index_dir / CURRENT)
+                    _fsync_dir(index_dir)
+                    notes.append(f"Le fichier {CURRENT} de l'index manquait : l'index en service est de nouveau "
+                                 f"la génération complète la plus récente ({survivor.name}), sans rien recalculer.")
+            if current_generation(index_dir) is not None:
+                removed = remove_stale(index_dir)
+                if removed:
+                    notes.append(f"Nettoyage de l'index : {removed} dossier(s) laissé(s) par des indexations "
+                                 "interrompues ou anciennes supprimé(s).")
+    except (OSError, IndexCorruptError):
+        return notes  # read-only or damaged: serving (or the French error of serving) goes on without repair
+    return notes
+
+
+def _current_is_lost(index_dir: Path) -> bool:
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return True
+    except (OSError, UnicodeDecodeError):
+        return False  # unreadable, not lost: current_generation reports it
+    return name.startswith("gen-") and not (index_dir / name).is_dir()
+
+
+def _newest_complete_generation(index_dir: Path) -> Path | None:
+    for generation in sorted(index_dir.glob("gen-*"), key=lambda p: p.name, reverse=True):
+        try:
+            open_generation(generation)
+        except IndexCorruptError:
+            continue
+        return generation
+    return None
+
+
+def indexed_chunks(index_dir: Path) -> list[Chunk]:
+    """The chunks last indexed, read from meta.sqlite alone so that damaged vectors or a damaged manifest do not
+    lose them: the live generation first, else the newest generation whose metadata can be read."""
+    try:
+        live = current_generation(index_dir)
+    except IndexCorruptError:
+        live = None
+    others = sorted((p for p in index_dir.glob("gen-*") if p != live), key=lambda p: p.name, reverse=True)
+    for generation in ([live] if live else []) + others:
+        try:
+            db = sqlite3.connect(f"file:{generation / 'meta.sqlite'}?mode=ro", uri=True)
+            try:
+                return _read_chunks(db)[0]
+            finally:
+                db.close()
+        except (sqlite3.Error, ValueError, TypeError, KeyError):
+            continue
+    return []
 
 
 def _write_meta(path: Path, cycle: Cycle, chunks: list[Chunk], embed_keys: list[str], segments: list[Segment],
@@ -214,7 +318,7 @@ def read_generation(generation: Path) -> StoredGeneration:
         finally:
             db.close()
     except (ValueError, sqlite3.Error, TypeError) as exc:
-        raise IndexCorruptError(f"L'index {generation} est endommagé ({exc.__class__.__name__}: {exc}).") from exc
+        raise IndexCorruptError(f"L'index {generation} est endommagé ({FileAccessError.describe(exc)}).") from exc
     if len(segments) != served.manifest.segments:
         raise IndexCorruptError(f"L'index {generation} est incohérent : le nombre de segments ne correspond pas.")
     return StoredGeneration(generation, served.manifest, served.cycle, chunks, keys, served.vectors, segments,
@@ -255,7 +359,7 @@ def open_generation(generation: Path) -> ServedGeneration:
             db.close()
         cycle = cycle_from_dict(json.loads(catalogue))
     except (OSError, EOFError, ValueError, sqlite3.Error, KeyError, TypeError) as exc:
-        raise IndexCorruptError(f"Un fichier de l'index {generation} est endommagé ({exc.__class__.__name__}: {exc}).") from exc
+        raise IndexCorruptError(f"Un fichier de l'index {generation} est endommagé ({FileAccessError.describe(exc)}).") from exc
     if vectors.shape != (manifest.chunks, manifest.dim) or count != manifest.chunks \
             or segment_vectors.shape != (manifest.segments, manifest.dim) \
             or segment_rows.shape != (manifest.segments, 3):

@@ -43,9 +43,10 @@ def test_ask_json_stdin__one_json_line_per_question_in_order(demo_index):
     result = run("ask", "--json", "-", "--index", str(demo_index), input=questions)
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.splitlines()]
-    assert [a["question"] for a in lines] == ["Quelles aides pour rénover les logements vacants ?",
+    assert [a["question"] for a in lines] == ["Quelles aides pour rénover les logements vacants ?", "",
                                              "Quelle est la recette de la tarte tatin ?"]
-    assert lines[0]["answered"] is True and lines[1]["answered"] is False
+    assert lines[0]["answered"] is True and lines[2]["answered"] is False
+    assert "La question est vide" in lines[1]["error"]  # a blank line keeps its place
 
 
 def test_ask_out_of_scope__says_it_does_not_know_and_exits_zero(demo_index):
@@ -61,10 +62,11 @@ def test_ask_readable__shows_session_date_and_replay_link(demo_index):
     assert "▶ Replay à" in result.output and "https://www.youtube.com/watch?v=" in result.output
 
 
-def test_ask_without_index__builds_it_first_and_says_so(demo_corpus, tmp_path, monkeypatch):
+def test_ask_without_index__builds_the_default_one_first_and_says_so(demo_corpus, tmp_path, monkeypatch):
     _keep_sessions(demo_corpus, "S09")  # a one-session corpus keeps this first build short
     monkeypatch.setenv("PVD_CORPUS", str(demo_corpus))
-    result = CliRunner().invoke(main, ["ask", "Qu'est-ce qu'une ORT ?", "--index", str(tmp_path / "idx"), "--json"])
+    monkeypatch.setenv("PVD_DATA_DIR", str(tmp_path / "data"))  # no --index: the default index is built
+    result = CliRunner().invoke(main, ["ask", "Qu'est-ce qu'une ORT ?", "--json"])
     assert result.exit_code == 0
     assert "Aucun index" in result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1])["answered"] is True

@@ -7,6 +7,7 @@ never shown, and nothing read from outside.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from ingest.catalogue import load_cycle
 from ingest.corpus import scan_corpus
 from ingest.errors import CatalogueError, FicheError, PvdError
 from ingest.fiches import discover_fiches, read_fiche
-from ingest.models import Session
+from ingest.models import Cue, Session
 from ingest.transcripts import load_transcript
 
 SECRET = "MOT-DE-PASSE-SECRET-42"
@@ -110,7 +111,7 @@ def test_readers_refuse_a_path_out_of_the_corpus_even_without_the_catalogue(tmp_
     corpus = write_corpus(tmp_path)
     with pytest.raises(FicheError) as fiche:
         read_fiche(corpus, "../outside/secret.txt")
-    session = Session("S01", "M1", "Lancement", load_cycle(corpus).sessions[0].date, "atelier",
+    session = Session("S01", "M1", "Lancement", dt.date(2021, 6, 24), "atelier",
                       transcript="../outside/secret.vtt")
     with pytest.raises(PvdError) as captions:
         load_transcript(corpus, session, fetcher=None)
@@ -152,3 +153,18 @@ def test_cli_with_a_path_out_of_the_corpus__french_error_and_secret_never_shown(
     assert "hors du dossier du corpus" in result.output + result.stderr
     assert SECRET not in result.output + result.stderr and "Traceback" not in result.output + result.stderr
 
+
+class _Fetcher:
+    def fetch(self, video_id: str) -> list[Cue]:
+        return [Cue(1.0, 4.0, "Bonjour et bienvenue.")]
+
+
+def test_youtube_cache_folder_linked_out__nothing_read_or_written_there(tmp_path):
+    corpus = write_corpus(tmp_path)
+    (tmp_path / "ailleurs").mkdir()
+    (corpus / "transcripts" / "youtube").symlink_to(tmp_path / "ailleurs", target_is_directory=True)
+    session = Session("S01", "M1", "Lancement", dt.date(2021, 6, 24), "atelier", youtube_id="dQw4w9WgXcQ")
+    with pytest.raises(PvdError) as caught:
+        load_transcript(corpus, session, _Fetcher())
+    assert "hors du dossier du corpus" in str(caught.value)
+    assert list((tmp_path / "ailleurs").iterdir()) == []
