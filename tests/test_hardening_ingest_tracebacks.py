@@ -58,8 +58,10 @@ def test_catalogue_with_a_malformed_url__french_error_naming_session_and_line(tm
     assert "https://youtu.be/" in message  # the fix: what a good link looks like
 
 
-@pytest.mark.parametrize("command", [["sessions"], ["ingest", "--dry-run", "--no-youtube"]])
+@pytest.mark.parametrize("command", [["sessions"], ["ingest", "--dry-run", "--no-youtube"], ["ingest", "--no-youtube"]])
 def test_cli_with_a_malformed_url__french_catalogue_error_not_a_traceback(tmp_path, command):
+    if command == ["ingest", "--no-youtube"]:
+        command = [*command, "--index", str(tmp_path / "index")]
     result = CliRunner().invoke(main, [*command, "--corpus", str(_corpus(tmp_path, BAD_URLS[0]))])
     output = result.output + result.stderr
     assert result.exit_code != 0 and not isinstance(result.exception, ValueError)
