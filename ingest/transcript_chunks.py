@@ -34,8 +34,9 @@ def chunk_transcript(
     """Windows of ``min_seconds``–``max_seconds`` of cues, each sharing about ``overlap_seconds`` with the last.
 
     Every cue is in at least one chunk; a transcript shorter than a window gives one chunk, and the last
-    window is never a short tail. No window holds more than ``max_chars`` characters (unless one cue does:
-    caption readers cut cues far shorter), and the text two windows share is at most a third of that.
+    window is not a short tail unless avoiding it would pass the text bound. No window holds more than
+    ``max_chars`` characters (unless one cue does: caption readers cut cues far shorter), and the text two
+    windows share is at most a third of that.
     Ids are ``{session}:{start}``, with ``~1``, ``~2``… after the ones whose start rounds to the same
     hundredth of a second: unique by construction, and unchanged for ordinary transcripts.
     """
