@@ -92,6 +92,16 @@ class PvdBot(discord.Client):
             log.error("Synchronisation des commandes impossible (%s %s) ; les mentions du bot restent possibles.",
                       error.status, error.text)
 
+    async def connect(self, *, reconnect: bool = True) -> None:
+        try:
+            await super().connect(reconnect=reconnect)
+        except discord.ConnectionClosed as closed:
+            # 4004: the gateway refuses the token (reset in the developer portal while the bot runs). discord.py
+            # raises LoginFailure only when the token is refused at login: same cause, same French message.
+            if closed.code == 4004:
+                raise discord.LoginFailure("Discord refuse le jeton du bot.") from None
+            raise
+
     async def on_ready(self) -> None:
         user = self.user
         log.info("Connecté à Discord en tant que %s (id %s), %d serveur(s)", user, user and user.id,
