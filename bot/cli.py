@@ -7,6 +7,7 @@ import json
 import os
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -39,8 +40,26 @@ def french_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class FrenchHelpFormatter(click.HelpFormatter):
+    """Help and usage lines with French headings."""
+
+    HEADINGS = {"Commands": "Commandes", "Positional arguments": "Arguments"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "Utilisation : " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(self.HEADINGS.get(heading, heading))
+
+
+class FrenchContext(click.Context):
+    formatter_class = FrenchHelpFormatter
+
+
 class FrenchCommand(click.Command):
-    """A command whose help option and usage headings speak French."""
+    """A command whose help speaks French."""
+
+    context_class = FrenchContext
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
@@ -48,14 +67,12 @@ class FrenchCommand(click.Command):
             option.help = "Afficher cette aide et quitter."
         return option
 
-    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), "Utilisation : ")
-
 
 class FrenchGroup(click.Group, FrenchCommand):
     """The `pvd` group: click's own errors (usage, bad values) are printed in French, prefixed « Erreur : »."""
 
     command_class = FrenchCommand
+    context_class = FrenchContext
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         standalone = kwargs.pop("standalone_mode", True)
@@ -154,19 +171,20 @@ class FrenchPath(FrenchType, click.Path):
         return f"« {value} » n'est pas lisible (vérifiez les droits)."
 
 
-@click.group(cls=FrenchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=FrenchGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             subcommand_metavar="COMMANDE [ARGUMENTS]...")
 def main() -> None:
     """pvd-assistant : posez vos questions au cycle « Petites villes de demain » du CAUE de l'Aisne."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 def corpus_option(command: F) -> F:
-    return click.option("--corpus", type=FrenchPath(path_type=Path, file_okay=False),
+    return click.option("--corpus", type=FrenchPath(path_type=Path, file_okay=False), metavar="DOSSIER",
                         help="Dossier du corpus (défaut : PVD_CORPUS, sinon le corpus de démonstration).")(command)
 
 
 def index_option(command: F) -> F:
-    return click.option("--index", "index_dir", type=FrenchPath(path_type=Path, file_okay=False),
+    return click.option("--index", "index_dir", type=FrenchPath(path_type=Path, file_okay=False), metavar="DOSSIER",
                         help="Dossier de l'index (défaut : PVD_DATA_DIR/index).")(command)
 
 
@@ -206,6 +224,7 @@ def ingest_corpus(settings: Settings, corpus: Path, index_dir: Path, *, rebuild:
     from bot.ingestion import run_ingest
     from index.encoders import load_encoder
 
+    _require_writable(index_dir)
     encoder = load_encoder(settings.embedding_model)
     with _progress_bar("Calcul des vecteurs") as progress:
         outcome = run_ingest(corpus, index_dir, encoder, _fetcher(settings) if youtube else None,
@@ -213,11 +232,22 @@ def ingest_corpus(settings: Settings, corpus: Path, index_dir: Path, *, rebuild:
     return outcome.summary()
 
 
+def _require_writable(index_dir: Path) -> None:
+    """Fail in French before minutes of embedding when the index cannot be written (rights, read-only disk, a
+    file where the folder should be)."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=index_dir).close()
+    except OSError as exc:
+        raise FileAccessError.from_exception(exc, index_dir) from exc
+
+
 @main.command()
 @corpus_option
 @index_option
 @click.option("--dry-run", is_flag=True, help="Vérifier le corpus et afficher ce qui serait indexé, sans rien écrire.")
-@click.option("--rebuild", is_flag=True, help="Tout recalculer (après un changement de modèle, ou un index abîmé).")
+@click.option("--rebuild", is_flag=True, help="Tout recalculer sans rien réutiliser (un changement de modèle est détecté et "
+                   "recalculé même sans cette option).")
 @click.option("--no-youtube", is_flag=True, help="Ne pas interroger YouTube (seulement fichiers locaux et cache).")
 @french_errors
 def ingest(settings: Settings, corpus: Path | None, index_dir: Path | None, dry_run: bool, rebuild: bool,
@@ -299,7 +329,8 @@ def stdin_questions(stream: IO[bytes], max_chars: int) -> Iterator[tuple[str, st
 @main.command()
 @click.argument("question")
 @index_option
-@click.option("-k", "k", type=IntBetween(1, 10), default=3, show_default=True, help="Nombre de sources.")
+@click.option("-k", "k", type=IntBetween(1, 10), default=3, metavar="N",
+              help="Nombre de sources, de 1 à 10 (défaut : 3).")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (une ligne par question) ; « - » lit stdin.")
 @french_errors
 def ask(settings: Settings, question: str, index_dir: Path | None, k: int, as_json: bool) -> None:
@@ -398,8 +429,8 @@ def sessions(settings: Settings, corpus: Path | None) -> None:
 @main.command(name="eval")
 @click.argument("questions", type=FrenchPath(path_type=Path, dir_okay=False, exists=True))
 @index_option
-@click.option("--mode", type=FrenchChoice(["hybride", "lexical", "dense"]), default="hybride", show_default=True,
-              help="Recherche évaluée.")
+@click.option("--mode", type=FrenchChoice(["hybride", "lexical", "dense"]), default="hybride",
+              help="Recherche évaluée (défaut : hybride).")
 @click.option("--details", is_flag=True, help="Afficher chaque question manquée.")
 @french_errors
 def evaluate(settings: Settings, questions: Path, index_dir: Path | None, mode: str, details: bool) -> None:

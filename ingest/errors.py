@@ -145,7 +145,8 @@ class FileAccessError(PvdError):
             return cls(cause, "Ré-enregistrez ce fichier en UTF-8 (dans le Bloc-notes : Enregistrer sous → Encodage "
                               "UTF-8), puis relancez la commande.")
         code = exc.errno if isinstance(exc, OSError) else None
-        fix = cls._FIXES.get(errno.EACCES if code in (errno.EPERM, errno.EROFS) else code)  # type: ignore[arg-type]
+        same_fix = {errno.EPERM: errno.EACCES, errno.EROFS: errno.EACCES, errno.EEXIST: errno.ENOTDIR}
+        fix = cls._FIXES.get(same_fix.get(code, code))  # type: ignore[arg-type]
         return cls(cause, fix)
 
 

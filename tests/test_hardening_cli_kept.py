@@ -71,14 +71,17 @@ def pvd(*args: str, input: str | bytes | None = None, env: dict[str, str] | None
     return result
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The small corpus and its index, built once by `pvd ingest` (tests work on copies)."""
-    root = tmp_path_factory.mktemp("kept")
+def small_index(root: Path) -> tuple[Path, Path]:
+    """The small corpus and its index, built by `pvd ingest` (tests work on copies)."""
     corpus = small_corpus(root / "corpus")
     result = pvd("ingest", "--corpus", str(corpus), "--index", str(root / "index"), "--no-youtube")
     assert result.exit_code == 0, result.output
     return corpus, root / "index"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return small_index(tmp_path_factory.mktemp("kept"))
 
 
 @pytest.fixture
