@@ -37,6 +37,14 @@ def french_errors(command: F) -> F:
         except KeyboardInterrupt:
             click.echo("\nInterrompu. L'index en service n'a pas été modifié.", err=True)
             sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # a bug: said in French; the traceback only for whoever debugs it
+            if os.environ.get("PVD_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"Erreur inattendue dans pvd-assistant ({exc.__class__.__name__}).\n→ Relancez la commande avec "
+                "PVD_DEBUG=1 pour afficher le détail technique, et transmettez-le à l'équipe technique.") from None
     return wrapper  # type: ignore[return-value]
 
 

@@ -190,3 +190,14 @@ def test_leftovers_of_killed_runs__cleaned_by_the_next_ingest_even_with_nothing_
     assert "Aucun changement" in result.output and "Nettoyage de l'index : 3 dossier(s)" in result.output
     assert sorted(p.name for p in index.glob("gen-*")) == ["gen-20200103T000000000000-1", live.name]
     assert not list(index.glob(".tmp-*"))
+
+
+def test_deleted_current__ingest_recovers_it_instead_of_reembedding_everything(built, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(built[1], index)
+    live = current_generation(index)
+    (index / CURRENT).unlink()
+    result = pvd("ingest", "--corpus", str(built[0]), "--index", str(index), "--no-youtube")
+    assert result.exit_code == 0, result.output
+    assert "manquait" in result.output and "Aucun changement" in result.output
+    assert current_generation(index) == live
