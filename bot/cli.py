@@ -105,6 +105,8 @@ def french_click_error(error: click.ClickException) -> str:
     """What click reports in English, said in French; the usage line of the command when it helps."""
     exceptions = click.exceptions
     message = error.format_message()
+    if isinstance(error, getattr(exceptions, "NoArgsIsHelpError", ())):
+        return message  # `pvd` alone: the help, already French
     if isinstance(error, exceptions.NoSuchOption):
         message = f"L'option « {error.option_name} » n'existe pas."
         if error.possibilities:
@@ -325,7 +327,7 @@ def stdin_questions(stream: IO[bytes], max_chars: int) -> Iterator[tuple[str, st
             text = line.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError as exc:
             yield line.decode("utf-8", "replace").rstrip("\r\n"), FileAccessError(
-                f"Cette ligne n'est pas du texte UTF-8 valide ({FileAccessError.describe(exc)}).",
+                f"Cette ligne n'est pas du texte UTF-8 valide (octet n° {exc.start + 1}).",
                 "Enregistrez les questions en UTF-8, une question par ligne.")
             continue
         try:

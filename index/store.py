@@ -157,16 +157,11 @@ def remove_stale(index_dir: Path, keep: int = 2) -> int:
     Returns how many directories were removed.
     """
     live = current_generation(index_dir)
-    removed = 0
-    for tmp in index_dir.glob(".tmp-*"):
-        shutil.rmtree(tmp, ignore_errors=True)
-        removed += 1
     generations = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()), key=lambda p: p.name, reverse=True)
-    for old in generations[keep:]:
-        if old != live:
-            shutil.rmtree(old, ignore_errors=True)
-            removed += 1
-    return removed
+    stale = list(index_dir.glob(".tmp-*")) + [old for old in generations[keep:] if old != live]
+    for directory in stale:
+        shutil.rmtree(directory, ignore_errors=True)
+    return sum(not directory.exists() for directory in stale)  # a read-only index keeps them: not said
 
 
 def tidy_index(index_dir: Path) -> list[str]:
