@@ -38,6 +38,11 @@ class Answer:
     answered: bool  # False: the bot abstains; sources are then suggestions
     text: str  # French, light markdown
     sources: tuple[Source, ...] = ()
+    lead: str = ""  # the opening of ``text`` (« Voici ce qu'en dit le cycle : », a caveat, « Je ne sais pas… »)
+
+    def __post_init__(self) -> None:
+        if not self.lead:  # an answer written elsewhere (a test, a future generator): its first paragraph
+            object.__setattr__(self, "lead", self.text.strip().split("\n\n", 1)[0])
 
     def to_dict(self) -> dict[str, Any]:
         return {

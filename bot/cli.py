@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 import os
 import sqlite3
 import sys
@@ -280,7 +281,8 @@ def _engine(settings: Settings, index_dir: Path | None) -> Any:
     An index named with --index must exist; the default one is built first from the configured corpus.
     Leftovers of killed runs are cleaned, and a lost CURRENT recovered, first (said on stderr).
     """
-    from bot.engine import Engine, Thresholds
+    from bot.engine import Engine
+    from index.ranking import ranking_for_model
     from index.store import current_generation, tidy_index
 
     explicit = index_dir is not None
@@ -294,8 +296,10 @@ def _engine(settings: Settings, index_dir: Path | None) -> Any:
                                     f"« pvd ingest --index {index_dir} ».")
         click.echo(f"Aucun index dans {index_dir} : construction à partir de {settings.corpus}…", err=True)
         click.echo(ingest_corpus(settings, settings.corpus, index_dir), err=True)
-    engine = Engine(index_dir, model=settings.embedding_model,
-                    thresholds=Thresholds.for_model(settings.embedding_model, settings.min_confidence))
+    ranking = ranking_for_model(settings.embedding_model)
+    if settings.min_confidence is not None:
+        ranking = replace(ranking, decline_below=settings.min_confidence)
+    engine = Engine(index_dir, model=settings.embedding_model, ranking=ranking)
     engine.index()
     return engine
 
@@ -445,12 +449,11 @@ def sessions(settings: Settings, corpus: Path | None) -> None:
 @french_errors
 def evaluate(settings: Settings, questions: Path, index_dir: Path | None, mode: str, details: bool) -> None:
     """Mesurer la qualité des réponses sur un jeu de questions (JSONL)."""
-    from bot.engine import RetrievalWeights
     from bot.evaluate import format_report, load_questions, run_eval
 
     engine = _engine(settings, index_dir)
-    engine.retrieval = {"hybride": RetrievalWeights(), "lexical": RetrievalWeights(dense_weight=0.0),
-                        "dense": RetrievalWeights(lexical_weight=0.0)}[mode]
+    lists = {"hybride": {}, "lexical": {"dense_list": 0.0}, "dense": {"lexical_list": 0.0}}[mode]
+    engine.ranking = replace(engine.ranking, **lists)
     report = run_eval(engine, load_questions(questions))
     click.echo(format_report(report, details=details))
 

@@ -13,6 +13,10 @@ from ingest.youtube_url import timestamp_label, watch_url
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
 _SENTENCE_END = re.compile(r"[.?!…»]\s*$")
+LEAD = "Voici ce qu'en dit le cycle :"
+CAVEAT = "Je ne suis pas sûr que le cycle réponde exactement à cette question, mais ce passage en parle :"
+ABSTAIN_LEAD = ("Je ne sais pas : les sessions du cycle ne traitent pas, à ma connaissance, de cette question. "
+                "Je préfère ne pas vous répondre à côté.")
 BACKOFF_SECONDS = 8.0  # how far back a link may move to reach the start of the sentence
 
 
@@ -23,9 +27,8 @@ class Passage:
     chunk: Chunk
     score: float
     focus: tuple[int, int] | None = None  # cue range inside chunk.cues
-    start: float | None = None  # union of merged overlapping windows
+    start: float | None = None  # the window's replay times (transcripts)
     end: float | None = None
-    merged: tuple[Chunk, ...] = ()  # every window merged into this passage, chunk first
 
 
 @dataclass(frozen=True)
@@ -46,32 +49,6 @@ def french_date(value: dt.date | str | None) -> str:
         except ValueError:
             return value
     return f"{'1er' if value.day == 1 else value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def group_passages(passages: list[Passage], max_sources: int, per_session: int) -> list[Passage]:
-    """Keep the best passages, merging overlapping windows of one session and capping each session."""
-    kept: list[Passage] = []
-    for p in passages:
-        c = p.chunk
-        if c.kind == "transcript":
-            twin = next((i for i, k in enumerate(kept) if k.chunk.kind == "transcript"
-                         and k.chunk.session_id == c.session_id and _overlaps(k, p)), None)
-            if twin is not None:
-                k = kept[twin]
-                kept[twin] = Passage(k.chunk, k.score, k.focus, min(k.start or 0, c.start or 0),
-                                     max(k.end or 0, c.end or 0), k.merged + (c,))
-                continue
-        elif any(k.chunk.document == c.document and k.chunk.heading == c.heading for k in kept):
-            continue
-        if c.session_id and sum(k.chunk.session_id == c.session_id for k in kept) >= per_session:
-            continue
-        if len(kept) < max_sources:
-            kept.append(Passage(c, p.score, p.focus, c.start, c.end, (c,)))
-    return kept
-
-
-def _overlaps(a: Passage, b: Passage) -> bool:
-    return (a.start or 0) < (b.chunk.end or 0) and (b.chunk.start or 0) < (a.end or 0)
 
 
 def link_cue(chunk: Chunk, focus: tuple[int, int] | None) -> int:
@@ -137,16 +114,17 @@ def source_line(source: Source, cycle: Cycle) -> str:
 
 
 def compose(question: str, passages: list[Passage], cycle: Cycle, answered: bool,
-            config: AnswerConfig = AnswerConfig()) -> Answer:
-    """The answer a person reads from passages already grouped (group_passages): each quoted with its
-    session, date and replay link — or, when ``answered`` is False, an honest « je ne sais pas »."""
+            config: AnswerConfig = AnswerConfig(), *, sure: bool = True) -> Answer:
+    """The answer a person reads from passages already selected (index.ranking.select_moments): each quoted
+    with its session, date and replay link — or, when ``answered`` is False, an honest « je ne sais pas ».
+    ``sure`` False: the passages are given with a caveat rather than as the answer."""
     sources = tuple(make_source(i + 1, p, cycle, config.excerpt_chars) for i, p in enumerate(passages))
     if not answered:
-        text = ("Je ne sais pas : les sessions du cycle ne traitent pas, à ma connaissance, de cette question. "
-                "Je préfère ne pas vous répondre à côté.")
+        text = ABSTAIN_LEAD
         nearest = [f"- {source_line(s, cycle)}" for s in sources if s.session]
         if nearest:
             text += "\n\nLes sessions les plus proches, si cela peut aider :\n" + "\n".join(nearest)
-        return Answer(question, False, text, sources)
+        return Answer(question, False, text, sources, lead=ABSTAIN_LEAD)
     blocks = [f"{source_line(s, cycle)}\n> {s.text}" for s in sources]
-    return Answer(question, True, "Voici ce qu'en dit le cycle :\n\n" + "\n\n".join(blocks), sources)
+    lead = LEAD if sure else CAVEAT
+    return Answer(question, True, f"{lead}\n\n" + "\n\n".join(blocks), sources, lead=lead)

@@ -20,6 +20,7 @@ class IngestOutcome:
     scan: CorpusScan
     build: BuildResult
     notes: list[str] = field(default_factory=list)  # French: repairs made to the index before the build
+    youtube: bool = True  # False: YouTube was not consulted (--no-youtube)
 
     def summary(self) -> str:
         """French lines: what was added/changed/removed per session, then every problem and what was kept."""
@@ -38,9 +39,13 @@ class IngestOutcome:
         else:
             lines.append(f"Index publié : {total} passages, dont {self.build.embedded} vecteurs calculés.")
         for s in self.scan.sessions:
-            if s.session.id in unread_sessions(self.scan):
+            if s.session.id not in unread_sessions(self.scan, self.youtube):
+                continue
+            if s.problem or s.transcript is not None:
                 problem = s.problem or "la transcription n'a donné aucun passage"
                 lines.append(f"⚠ {s.session.id} : {self._kept(s.session.id)} — {problem}")
+            elif self.build.kept.get(s.session.id):
+                lines.append(f"{s.session.id} : {self._kept(s.session.id)} (YouTube non consulté, --no-youtube)")
         for f in self.scan.fiches:
             if f.document in unread_documents(self.scan):
                 problem = f.problem or "la fiche n'a donné aucun passage"
@@ -53,12 +58,15 @@ class IngestOutcome:
             return "1 passage déjà indexé conservé"
         if count:
             return f"{count} passages déjà indexés conservés"
-        return "aucun passage indexé auparavant, rien à conserver"
+        return "aucun passage déjà indexé à conserver"
 
 
-def unread_sessions(scan: CorpusScan) -> frozenset[str]:
-    """Sessions whose transcript failed, or was read empty: what was indexed from them is kept."""
-    return scan.failed_sessions | {s.session.id for s in scan.sessions if s.transcript is not None and not s.chunks}
+def unread_sessions(scan: CorpusScan, youtube: bool = True) -> frozenset[str]:
+    """Sessions whose transcript failed, was read empty, or was not fetched because YouTube was not consulted:
+    what was indexed from them is kept."""
+    skipped = {s.session.id for s in scan.sessions if not youtube and s.transcript is None and s.session.youtube_id}
+    return scan.failed_sessions | skipped | {s.session.id for s in scan.sessions
+                                             if s.transcript is not None and not s.chunks}
 
 
 def unread_documents(scan: CorpusScan) -> frozenset[str]:
@@ -72,6 +80,7 @@ def run_ingest(corpus: Path, index_dir: Path, encoder: Encoder, fetcher: Transcr
     scan = scan_corpus(corpus, fetcher, on_session)
     scan = replace(scan, cycle=replace(scan.cycle, lexicon=read_lexicon(corpus)))
     notes = tidy_index(index_dir)
-    build = build_index(scan.cycle, scan.chunks, index_dir, encoder, keep_sessions=unread_sessions(scan),
+    youtube = fetcher is not None
+    build = build_index(scan.cycle, scan.chunks, index_dir, encoder, keep_sessions=unread_sessions(scan, youtube),
                         keep_documents=unread_documents(scan), rebuild=rebuild, progress=progress)
-    return IngestOutcome(scan, build, notes)
+    return IngestOutcome(scan, build, notes, youtube)

@@ -19,9 +19,9 @@ def hyperlink(url: str, label: str) -> str:
 def render_answer(answer: Answer, cycle: Cycle, color: bool) -> str:
     lines = []
     if answer.answered:
-        lines.append(click.style("Voici ce qu'en dit le cycle :", bold=True))
+        lines.append(click.style(answer.lead, bold=True))
     else:
-        lines.append(answer.text.split("\n\n")[0])
+        lines.append(answer.lead)
         if answer.sources:
             lines.append(click.style("Sessions les plus proches :", bold=True))
     for s in answer.sources:

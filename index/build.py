@@ -14,7 +14,8 @@ from index.calibration import noise_level
 from index.encoders import Encoder
 from index.store import (Segment, StoredGeneration, current_generation, indexed_chunks, read_generation,
                          remove_stale, write_generation)
-from index.text import analyze
+from index.ranking import window_vectors
+from index.text import Vocabulary
 from ingest.errors import IndexError_, PvdError
 from ingest.models import Chunk, Cycle, content_hash
 
@@ -39,9 +40,9 @@ class BuildResult:
     embedded: int = 0  # passages actually sent to the encoder
     generation: Path | None = None
     published: bool = False  # False when nothing changed: the live generation stays
-
     kept: dict[str, int] = field(default_factory=dict)  # passages kept from sources unread this time
     not_reused: str | None = None  # French: why the previous index's vectors were not reused
+
 
 class IngestBusyError(IndexError_):
     cause = "Une autre indexation est déjà en cours sur cet index."
@@ -67,9 +68,10 @@ def passage_text(chunk: Chunk, cycle: Cycle) -> str:
     return f"{context}\n{chunk.text}" if context else chunk.text
 
 
-def lexical_terms(passage: str) -> str:
-    """What the lexical index stores for a passage (given as ``passage_text``: the encoder's context too)."""
-    return " ".join(analyze(passage))
+def lexical_terms(passage: str, vocabulary: Vocabulary = Vocabulary()) -> str:
+    """What the lexical index stores for a passage (given as ``passage_text``: its context too), with the
+    lexicon's notion tokens."""
+    return " ".join(vocabulary.analyze(passage))
 
 
 def split_segments(chunk: Chunk, seconds: float = SEGMENT_SECONDS) -> list[tuple[int, int]]:
@@ -149,6 +151,7 @@ def build_index(cycle: Cycle, chunks: list[Chunk], index_dir: Path, encoder: Enc
             known.update((s.embed_key, v) for s, v in zip(previous.segments, previous.segment_vectors))
 
         texts = [passage_text(c, cycle) for c in chunks]
+        vocabulary = Vocabulary(cycle.lexicon)
         keys = [content_hash(encoder.name, t) for t in texts]
         segments: list[Segment] = []
         segment_texts: list[str] = []
@@ -158,7 +161,10 @@ def build_index(cycle: Cycle, chunks: list[Chunk], index_dir: Path, encoder: Enc
                 segments.append(Segment(row, cue_from, cue_to, content_hash(encoder.name, "segment", text)))
                 segment_texts.append(text)
 
-        todo = {key: text for key, text in zip(keys + [s.embed_key for s in segments], texts + segment_texts)
+        # A transcript window's vector is its segments' mean direction: only segments and fiches are embedded.
+        windowed = {s.chunk_row for s in segments}
+        own = [(k, t) for row, (k, t) in enumerate(zip(keys, texts)) if row not in windowed]
+        todo = {key: text for key, text in own + [(s.embed_key, t) for s, t in zip(segments, segment_texts)]
                 if key not in known}
         done = 0
 
@@ -173,13 +179,17 @@ def build_index(cycle: Cycle, chunks: list[Chunk], index_dir: Path, encoder: Enc
             known.update(zip(todo.keys(), fresh))
         result.embedded = len(todo)
         dim = encoder.dim
-        vectors = np.stack([known[k] for k in keys]) if keys else np.zeros((0, dim), np.float32)
         segment_vectors = (np.stack([known[s.embed_key] for s in segments]) if segments
                            else np.zeros((0, dim), np.float32))
+        places = np.array([(s.chunk_row, s.cue_from, s.cue_to) for s in segments], dtype=np.int64).reshape(-1, 3)
+        vectors = window_vectors(segment_vectors, places[:, 0], len(chunks))
+        for row, key in enumerate(keys):
+            if row not in windowed:
+                vectors[row] = known[key]
         result.generation = write_generation(
             index_dir, model=encoder.name, dim=dim, cycle=cycle, chunks=chunks, embed_keys=keys, vectors=vectors,
-            segments=segments, segment_vectors=segment_vectors, lexical_terms=[lexical_terms(t) for t in texts],
-            noise=noise_level(encoder, vectors))
+            segments=segments, segment_vectors=segment_vectors, lexical_terms=[lexical_terms(t, vocabulary) for t in texts],
+            noise=noise_level(encoder, vectors, segment_vectors, places))
         result.published = True
         remove_stale(index_dir)
         return result

@@ -1,9 +1,9 @@
-"""How high an unrelated question scores against this corpus: the noise floor of the abstention threshold.
+"""How high an unrelated question scores against this corpus: the noise floor of the abstention decision.
 
-The best cosine of an off-topic question rises with the size of the corpus (more passages, more chance
+The best score of an off-topic question rises with the size of the corpus (more passages, more chance
 resemblance) and differs from one model to another. Measuring it on each published index, with questions
-that no awareness cycle on small towns answers, lets the threshold follow the corpus instead of being a
-constant tuned on the demo.
+that no awareness cycle on small towns answers, lets the decision follow the corpus instead of a constant
+tuned on the demo. The probes are scored as questions are (index.ranking), without the lexical evidence.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from index.encoders import Encoder
+from index.ranking import RankingConfig, joined_with_next
 
 #: Everyday questions far from the cycle's subject (urbanism, housing, commerce, funding of small towns).
 OFF_TOPIC_PROBES = (
@@ -26,10 +27,21 @@ OFF_TOPIC_PROBES = (
 NOISE_PERCENTILE = 90.0
 
 
-def noise_level(encoder: Encoder, vectors: np.ndarray) -> float:
-    """The 90th percentile, over the off-topic probes, of each probe's best cosine with a passage."""
+def noise_level(encoder: Encoder, vectors: np.ndarray, segment_vectors: np.ndarray, segment_rows: np.ndarray,
+                config: RankingConfig = RankingConfig()) -> float:
+    """The 90th percentile, over the off-topic probes, of each probe's best moment score (dense evidence)."""
     if not len(vectors):
         return 0.0
     probes = encoder.encode_queries(list(OFF_TOPIC_PROBES))
-    best = (probes @ np.asarray(vectors, dtype=np.float32).T).max(axis=1)
+    windows = probes @ np.asarray(vectors, dtype=np.float32).T  # (probes, chunks)
+    rows = np.asarray(segment_rows, dtype=np.int64).reshape(-1, 3)[:, 0]
+    segments = np.asarray(segment_vectors, dtype=np.float32)
+    alone = np.ones(len(vectors), bool)
+    alone[rows] = False  # a chunk without segments (a fiche) is a moment of its own
+    whole = config.window_weight + config.pair_weight + config.segment_weight
+    best = (windows[:, alone] * whole).max(axis=1, initial=-1.0)
+    if len(segments):
+        moments = (config.window_weight * windows[:, rows] + config.segment_weight * (probes @ segments.T)
+                   + config.pair_weight * (probes @ joined_with_next(segments, rows).T))
+        best = np.maximum(best, moments.max(axis=1))
     return float(np.percentile(best, NOISE_PERCENTILE))

@@ -6,6 +6,7 @@ import math
 import sqlite3
 import threading
 
+from index.ranking import share_found
 from ingest.errors import IndexCorruptError
 
 
@@ -48,14 +49,12 @@ class LexicalIndex:
 
     def coverage(self, terms: list[str], rows: list[int]) -> dict[int, float]:
         """Per row, the share of the question's weight (IDF) found in it: 1.0 when every term is there."""
-        weights = {t: self.idf(t) for t in dict.fromkeys(terms)}
-        total = sum(weights.values())
         if not rows:
             return {}
+        weights = {t: self.idf(t) for t in dict.fromkeys(terms)}
         found = self._query(f"SELECT rowid, terms FROM lexical WHERE rowid IN ({','.join('?' * len(rows))})",
                             tuple(rows))
         result = dict.fromkeys(rows, 0.0)
         for row, text in found:
-            present = set(str(text).split())
-            result[int(row)] = sum(w for t, w in weights.items() if t in present) / total if total else 0.0  # type: ignore[arg-type]
+            result[int(row)] = share_found(weights, set(str(text).split()))  # type: ignore[arg-type]
         return result

@@ -13,7 +13,8 @@ import numpy as np
 
 from index.lexical import LexicalIndex
 from index.store import CHUNK_COLUMNS, ServedGeneration, chunk_from_row, open_generation, require_generation
-from index.text import analyze
+from index.ranking import Moment, MomentFeatures, RankingConfig, joined_with_next, share_found
+from index.text import Vocabulary
 from index.vectors import FaissVectorStore, VectorStore
 from ingest.errors import IndexCorruptError
 from ingest.models import Chunk, Cycle
@@ -26,7 +27,7 @@ POOL = 50  # candidates taken from each list before fusion
 class Query:
     text: str
     vector: np.ndarray  # normalised
-    terms: list[str]  # analysed (index.text.analyze)
+    terms: list[str]  # analysed, lexicon notions included (index.text.Vocabulary.analyze)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class HybridIndex:
         bounds = np.searchsorted(rows[order], np.arange(len(served.vectors) + 1))
         self._segment_order, self._segment_bounds = order, bounds
         self.chunk = lru_cache(maxsize=4096)(self._read_chunk)
+        self.segment_terms = lru_cache(maxsize=65536)(self._segment_terms)
+        self.vocabulary = Vocabulary(served.cycle.lexicon)
 
     @classmethod
     def open(cls, index_dir: Path) -> HybridIndex:
@@ -85,7 +88,8 @@ class HybridIndex:
         """Indices of the segments of one passage (none for a fiche)."""
         return self._segment_order[self._segment_bounds[row]:self._segment_bounds[row + 1]]
 
-    def search(self, query: Query, k: int = 10, dense_weight: float = 1.0, lexical_weight: float = 1.0) -> list[Hit]:
+    def search(self, query: Query, k: int = 20, dense_weight: float = 1.0, lexical_weight: float = 1.0) -> list[Hit]:
+        """The ``k`` best windows by reciprocal-rank fusion of the dense and lexical lists."""
         dense = self.vectors.search(query.vector, POOL)
         lexical = self.lexical.search(query.terms, POOL)
         fused: dict[int, float] = defaultdict(float)
@@ -100,29 +104,36 @@ class HybridIndex:
                     cosine[row] if row in cosine else self._cosine(query.vector, row), coverage[row])
                 for row, score in best]
 
-    def locate(self, query: Query, rows: list[int], lexical_weight: float = 0.15
-               ) -> tuple[int, tuple[int, int]] | None:
-        """Where, among transcript passages ``rows``, the question is answered: (row, cue range).
+    def moments(self, query: Query, hits: list[Hit], config: RankingConfig) -> list[Moment]:
+        """Every moment of the retrieved windows, with its evidence and score (index.ranking).
 
-        Scores each ~15 s segment by meaning (its own embedding) plus the share of the question's rare words
-        it contains, so the link lands on the sentence that answers rather than on the window's start.
+        A transcript window gives one moment per ~15 s segment; a fiche chunk is one moment of its own.
         """
-        candidates = np.concatenate([self.segments_of(row) for row in rows]) if rows else np.array([], int)
-        if not len(candidates):
-            return None
         weights = {t: self.lexical.idf(t) for t in dict.fromkeys(query.terms)}
-        total = sum(weights.values()) or 1.0
-        dense = np.asarray(self.served.segment_vectors[candidates]) @ query.vector
+        moments: list[Moment] = []
+        for hit in hits:
+            chunk, segments = hit.chunk, self.segments_of(hit.row)
+            if chunk.kind == "fiche" or not len(segments):
+                f = MomentFeatures(hit.dense, hit.dense, hit.dense, hit.coverage, hit.score * RRF_K)
+                moments.append(Moment(hit.row, chunk.session_id, chunk.document, chunk.heading, None, None, f,
+                                      config.score(f)))
+                continue
+            vectors = np.asarray(self.served.segment_vectors[segments])
+            own = vectors @ query.vector
+            pair = joined_with_next(vectors) @ query.vector
+            found = [self.segment_terms(int(s)) for s in segments]
+            for i, s in enumerate(segments):
+                nearby = found[i].union(*found[max(0, i - 1):i], *found[i + 1:i + 2])
+                f = MomentFeatures(hit.dense, float(pair[i]), float(own[i]), share_found(weights, nearby),
+                                   hit.score * RRF_K)
+                _, first, last = (int(v) for v in self.served.segment_rows[s])
+                moments.append(Moment(hit.row, chunk.session_id, chunk.document, None, chunk.cues[first].start,
+                                      (first, last), f, config.score(f)))
+        return moments
 
-        def score(i: int) -> float:
-            row, first, last = (int(v) for v in self.served.segment_rows[candidates[i]])
-            cues = self.chunk(row).cues[first:last + 1]
-            found = set(analyze(" ".join(c.text for c in cues)))
-            return float(dense[i]) + lexical_weight * sum(w for t, w in weights.items() if t in found) / total
-
-        row, first, last = (int(v) for v in self.served.segment_rows[candidates[max(range(len(candidates)),
-                                                                                       key=score)]])
-        return row, (first, last)
+    def _segment_terms(self, segment: int) -> frozenset[str]:
+        row, first, last = (int(v) for v in self.served.segment_rows[segment])
+        return frozenset(self.vocabulary.analyze(" ".join(c.text for c in self.chunk(row).cues[first:last + 1])))
 
     def _cosine(self, vector: np.ndarray, row: int) -> float:
         return float(np.asarray(self.served.vectors[row]) @ vector)

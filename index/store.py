@@ -391,6 +391,7 @@ def cycle_to_dict(cycle: Cycle) -> dict[str, Any]:
         "sessions": [{"id": s.id, "module": s.module, "title": s.title, "date": s.date.isoformat(),
                       "kind": s.kind, "youtube_id": s.youtube_id, "speakers": list(s.speakers),
                       "fiches": list(s.fiches), "transcript": s.transcript} for s in cycle.sessions],
+        "lexicon": [list(group) for group in cycle.lexicon],
     }
 
 
@@ -402,4 +403,5 @@ def cycle_from_dict(data: dict[str, Any]) -> Cycle:
                                date=dt.date.fromisoformat(s["date"]), kind=s["kind"], youtube_id=s["youtube_id"],
                                speakers=tuple(s["speakers"]), fiches=tuple(s["fiches"]),
                                transcript=s["transcript"]) for s in data["sessions"]),
+        lexicon=tuple(tuple(group) for group in data.get("lexicon", ())),
     )

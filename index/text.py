@@ -52,3 +52,34 @@ def words(text: str) -> list[str]:
 def analyze(text: str) -> list[str]:
     """Tokens as the lexical index stores them."""
     return _stemmer().stemWords(words(text))
+
+
+class Vocabulary:
+    """Finds the lexicon's notions in analysed text and names each by one token, whatever the form used:
+    « LOVAC », « fichier des logements vacants » and the auto captions' « l'eau vac » all add ``lxlovac``."""
+
+    def __init__(self, groups: tuple[tuple[str, ...], ...] = ()) -> None:
+        self._forms: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for group in groups:
+            token = "lx" + "".join(_WORD.findall(fold(group[0])))
+            for form in group:
+                stems = tuple(analyze(form))
+                if stems:
+                    self._forms.setdefault(stems[0], []).append((stems, token))
+        for candidates in self._forms.values():
+            candidates.sort(key=lambda item: -len(item[0]))  # the longest form wins where two overlap
+
+    def tokens(self, stems: list[str]) -> list[str]:
+        """The notion tokens found in ``stems`` (output of ``analyze``), once each, in order of appearance."""
+        found: dict[str, None] = {}
+        for i, stem in enumerate(stems):
+            for form, token in self._forms.get(stem, ()):
+                if tuple(stems[i:i + len(form)]) == form:
+                    found[token] = None
+                    break
+        return list(found)
+
+    def analyze(self, text: str) -> list[str]:
+        """``analyze`` plus the notion tokens: what both the index and the questions are made of."""
+        stems = analyze(text)
+        return stems + self.tokens(stems)

