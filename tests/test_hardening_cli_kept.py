@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from click.testing import CliRunner, Result
 
 from bot.cli import main
 from index.store import CURRENT, current_generation, indexed_chunks
+from ingest.transcripts import cache_path
 
 GODIN = "Qui était Godin et pourquoi a-t-il construit le Familistère ?"
 
@@ -32,7 +34,18 @@ date = 2021-10-21
 kind = "visite"
 youtube = "pVd0S03aisn"
 transcript = "transcripts/S03-guise.srt"
+
+[[session]]
+id = "S07"
+module = "M1"
+title = "Vervins : la halle du marché"
+date = 2022-06-16
+kind = "visite"
+youtube = "pVd0S07aisn"
 """
+YOUTUBE_CACHE = [{"text": "La halle de Vervins accueille le marché du jeudi matin.", "start": 1.0, "duration": 4.0},
+                 {"text": "Sa rénovation a ramené des clients vers les commerces voisins.", "start": 5.0,
+                  "duration": 4.0}]
 CAPTIONS = [
     "Bienvenue à Guise, au pied du Familistère.",
     "Jean-Baptiste André Godin était un industriel qui fabriquait des poêles en fonte.",
@@ -52,7 +65,8 @@ Les échanges sont enregistrés ; le replay est publié sur YouTube sous quinze 
 
 
 def small_corpus(target: Path) -> Path:
-    """A corpus of its own: one session (S03, a .srt transcript) and one cycle fiche (a .md charter)."""
+    """A corpus of its own: S03 (a .srt transcript), S07 (captions fetched from YouTube earlier, in the cache)
+    and one cycle fiche (a .md charter)."""
     (target / "transcripts").mkdir(parents=True)
     (target / "fiches").mkdir()
     (target / "cycle.toml").write_text(CATALOGUE, encoding="utf-8")
@@ -60,6 +74,8 @@ def small_corpus(target: Path) -> Path:
                     for i, text in enumerate(CAPTIONS))
     (target / "transcripts" / "S03-guise.srt").write_text(srt, encoding="utf-8")
     (target / "fiches" / "charte-accueil-sessions.md").write_text(CHARTER, encoding="utf-8")
+    (target / cache_path("pVd0S07aisn")).parent.mkdir(parents=True)
+    (target / cache_path("pVd0S07aisn")).write_text(json.dumps(YOUTUBE_CACHE), encoding="utf-8")
     return target
 
 
@@ -201,3 +217,13 @@ def test_deleted_current__ingest_recovers_it_instead_of_reembedding_everything(b
     assert result.exit_code == 0, result.output
     assert "manquait" in result.output and "Aucun changement" in result.output
     assert current_generation(index) == live
+
+
+def test_youtube_not_consulted_and_cache_gone__the_session_keeps_its_passages(world):
+    corpus, index = world
+    before = _sources(index)
+    (corpus / cache_path("pVd0S07aisn")).unlink()
+    result = pvd("ingest", "--corpus", str(corpus), "--index", str(index), "--no-youtube")
+    assert result.exit_code == 0, result.output
+    assert _sources(index)["S07"] == before["S07"]
+    assert f"S07 : {_kept(before['S07'])} (YouTube non consulté" in result.output
