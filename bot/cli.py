@@ -446,16 +446,25 @@ def sessions(settings: Settings, corpus: Path | None) -> None:
 @click.option("--mode", type=FrenchChoice(["hybride", "lexical", "dense"]), default="hybride",
               help="Recherche évaluée (défaut : hybride).")
 @click.option("--details", is_flag=True, help="Afficher chaque question manquée.")
+@click.option("--calibrer", "calibrate", is_flag=True,
+              help="Proposer le seuil d'abstention (PVD_MIN_CONFIDENCE) qui convient à ces questions.")
 @french_errors
-def evaluate(settings: Settings, questions: Path, index_dir: Path | None, mode: str, details: bool) -> None:
+def evaluate(settings: Settings, questions: Path, index_dir: Path | None, mode: str, details: bool,
+             calibrate: bool) -> None:
     """Mesurer la qualité des réponses sur un jeu de questions (JSONL)."""
-    from bot.evaluate import format_report, load_questions, run_eval
+    from bot.evaluate import caption_kinds, format_report, load_questions, run_eval
 
     engine = _engine(settings, index_dir)
     lists = {"hybride": {}, "lexical": {"dense_list": 0.0}, "dense": {"lexical_list": 0.0}}[mode]
     engine.ranking = replace(engine.ranking, **lists)
-    report = run_eval(engine, load_questions(questions))
-    click.echo(format_report(report, details=details))
+    index = engine.index()
+    captions = caption_kinds(index.chunk(row) for row in range(index.served.manifest.chunks))
+    try:
+        asked = load_questions(questions)
+    except (OSError, UnicodeDecodeError) as exc:  # name the file, which the system does not
+        raise FileAccessError.from_exception(exc, questions) from exc
+    report = run_eval(engine, asked, captions=captions)
+    click.echo(format_report(report, details=details, calibrate=calibrate))
 
 
 @main.command()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import random
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -11,6 +14,9 @@ from urllib.parse import parse_qs, urlparse
 from bot.answer import Source
 from bot.compose import compose
 from ingest.errors import PvdError
+from ingest.models import Chunk
+
+_PUNCTUATION = re.compile(r"[.?!,;:]")
 
 LINK_TOLERANCE_SECONDS = 30.0  # a link may open up to this long before the expected passage
 
@@ -25,6 +31,7 @@ class Outcome:
     sources: tuple[Source, ...]
     answered: bool
     confidence: float
+    captions: str | None = None  # « manuelles » / « automatiques »: the captions of the expected session
 
     @property
     def in_scope(self) -> bool:
@@ -94,26 +101,94 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     return items
 
 
-def run_eval(engine: EvalEngine, items: list[dict[str, Any]], k: int = 10) -> EvalReport:
+def run_eval(engine: EvalEngine, items: list[dict[str, Any]], k: int = 10,
+             captions: dict[str, str] | None = None) -> EvalReport:
+    """``captions``: the caption kind of each session (caption_kinds), for the breakdown."""
     report = EvalReport()
     for item in items:
         found = engine.retrieve(item["q"], k, rank_only=True)
         answer = compose(found.question, found.passages, found.cycle, True)
-        report.outcomes.append(Outcome(item, answer.sources, found.answered, found.confidence))
+        kind = (captions or {}).get(item.get("session") or "")
+        report.outcomes.append(Outcome(item, answer.sources, found.answered, found.confidence, kind))
     return report
 
 
-def format_report(report: EvalReport, details: bool = False) -> str:
+def caption_kinds(chunks: Iterable[Chunk]) -> dict[str, str]:
+    """Per session, « automatiques » when its captions carry no punctuation (YouTube's auto captions)."""
+    punctuated: dict[str, list[bool]] = {}
+    for chunk in chunks:
+        if chunk.kind == "transcript" and chunk.session_id:
+            punctuated.setdefault(chunk.session_id, []).extend(bool(_PUNCTUATION.search(c.text)) for c in chunk.cues)
+    return {s: "manuelles" if sum(v) > 0.2 * len(v) else "automatiques" for s, v in punctuated.items()}
+
+
+def bootstrap(report: EvalReport, rounds: int = 1000, seed: int = 0) -> dict[str, tuple[float, float]]:
+    """95 % interval of each figure, resampling the questions (these sets are small: an interval says how much
+    a difference between two runs can be chance)."""
+    rng = random.Random(seed)
+    samples: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        drawn = EvalReport(rng.choices(report.outcomes, k=len(report.outcomes)))
+        for key, value in drawn.figures().items():
+            samples.setdefault(key, []).append(value)
+    return {k: (_quantile(v, 0.025), _quantile(v, 0.975)) for k, v in samples.items()}
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def length_class(question: str) -> str:
+    words = len(question.split())
+    return "courtes (≤ 6 mots)" if words <= 6 else "moyennes (7–15 mots)" if words <= 15 else "longues (> 15 mots)"
+
+
+def suggest_threshold(report: EvalReport, keep: float = 0.95) -> tuple[float, float, float] | None:
+    """The highest PVD_MIN_CONFIDENCE that still answers ``keep`` of this set's in-scope questions, with the
+    shares answered and declined there; None without both kinds of questions."""
+    inside = sorted(o.confidence for o in report.outcomes if o.in_scope)
+    outside = [o.confidence for o in report.outcomes if not o.in_scope]
+    if not inside or not outside:
+        return None
+    level = inside[int((1 - keep) * len(inside))]
+    return (level, sum(c >= level for c in inside) / len(inside), sum(c < level for c in outside) / len(outside))
+
+
+LABELS = {
+    "hit@1": "Session correcte en 1re position (hit@1)",
+    "hit@3": "Session correcte dans les 3 premières (hit@3)",
+    "mrr": "Rang réciproque moyen (MRR)",
+    "link_hit@3": "Lien au bon moment dans les 3 premières (link hit@3)",
+    "answered_in_scope": "Questions du cycle auxquelles l'assistant répond",
+    "declined_out_of_scope": "Questions hors sujet déclinées",
+}
+
+
+def format_report(report: EvalReport, details: bool = False, calibrate: bool = False) -> str:
     f = report.figures()
-    lines = [
-        f"Questions : {f['questions']}",
-        f"Session correcte en 1re position (hit@1) : {f['hit@1']:.2f}",
-        f"Session correcte dans les 3 premières (hit@3) : {f['hit@3']:.2f}",
-        f"Rang réciproque moyen (MRR) : {f['mrr']:.2f}",
-        f"Lien au bon moment dans les 3 premières (link hit@3) : {f['link_hit@3']:.2f}",
-        f"Questions du cycle auxquelles l'assistant répond : {f['answered_in_scope']:.2f}",
-        f"Questions hors sujet déclinées : {f['declined_out_of_scope']:.2f}",
-    ]
+    interval = bootstrap(report)
+    lines = [f"Questions : {f['questions']}"]
+    lines += [f"{label} : {f[key]:.2f}  [IC 95 % {interval[key][0]:.2f}–{interval[key][1]:.2f}]"
+              for key, label in LABELS.items()]
+    groups = [("sous-titres", lambda o: o.captions), ("questions", lambda o: length_class(o.item["q"]))]
+    for title, key_of in groups:
+        by: dict[str, list[Outcome]] = {}
+        for o in report.outcomes:
+            if o.in_scope and key_of(o):
+                by.setdefault(key_of(o), []).append(o)
+        for name, outcomes in sorted(by.items()):
+            g = EvalReport(outcomes).figures()
+            lines.append(f"  {title} {name} ({len(outcomes)}) : hit@1 {g['hit@1']:.2f}, "
+                         f"link hit@3 {g['link_hit@3']:.2f}, répond {g['answered_in_scope']:.2f}")
+    if calibrate:
+        suggestion = suggest_threshold(report)
+        if suggestion is None:
+            lines.append("Calibrage impossible : il faut des questions du cycle et des questions hors sujet.")
+        else:
+            level, answered, declined = suggestion
+            lines.append(f"Seuil conseillé pour ces questions : PVD_MIN_CONFIDENCE={level:.3f} "
+                         f"(répond à {answered:.0%} des questions du cycle, décline {declined:.0%} des hors sujet).")
     if details:
         for o in report.outcomes:
             wrong = (o.in_scope and (o.rank != 1 or ("start" in o.item and not o.link_hit) or not o.answered)) \

@@ -70,8 +70,8 @@ class RankingConfig:
     fused_weight: float = 0.06
     slope: float = 130.6  # abstention: P(answer) = logistic(slope × (score − noise) + intercept)
     intercept: float = -19.13
-    decline_below: float = 0.45
-    sure_above: float = 0.85
+    decline_below: float = 0.47
+    sure_above: float = 0.70
     per_session: int = 2  # neighbouring moments of one session may not fill every slot
     min_gap_seconds: float = 45.0  # two sources of one session point at different moments
 

@@ -32,7 +32,7 @@ def test_sources__a_fiche_section_is_cited_once():
 
 def test_decision__probability_rises_with_the_score_above_the_index_noise():
     config = RankingConfig()
-    low, mid, high = (config.probability(0.85 + margin, noise=0.85) for margin in (0.05, 0.145, 0.25))
+    low, mid, high = (config.probability(0.85 + margin, noise=0.85) for margin in (0.05, 0.15, 0.25))
     assert 0.0 <= low < config.decline_below <= mid < high <= 1.0
     assert config.probability(1.0, noise=0.95) < config.probability(1.0, noise=0.80)  # a noisier index asks more
 
