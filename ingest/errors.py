@@ -142,6 +142,7 @@ class FileAccessError(PvdError):
         detail = cls.describe(exc)
         cause = f"Impossible d'accéder à « {where} » : {detail}." if where else f"Erreur d'accès à un fichier : {detail}."
         if isinstance(exc, UnicodeDecodeError):
+            cause = f"« {where} » n'est pas du texte UTF-8 valide (octet n° {exc.start + 1})." if where else cause
             return cls(cause, "Ré-enregistrez ce fichier en UTF-8 (dans le Bloc-notes : Enregistrer sous → Encodage "
                               "UTF-8), puis relancez la commande.")
         code = exc.errno if isinstance(exc, OSError) else None

@@ -120,6 +120,13 @@ def test_current_is_a_directory__system_detail_said_in_french(index):
     assert_french_error(result, "c'est un dossier", "pvd ingest --rebuild")
 
 
+def test_question_set_not_in_utf8__french_error_naming_the_file(index, tmp_path):
+    questions = tmp_path / "questions.jsonl"
+    questions.write_bytes('{"q": "Qui était Godin ?", "session": "S03"}\n'.encode("latin-1"))
+    result = pvd("eval", str(questions), "--index", str(index))
+    assert_french_error(result, "questions.jsonl", "UTF-8")
+
+
 def test_env_file_not_in_utf8__french_error_naming_the_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".env").write_bytes("PVD_STAFF_ROLE=Équipe\n".encode("latin-1"))
