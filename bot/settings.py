@@ -32,7 +32,7 @@ class Settings:
     rate_limit_per_minute: int
     max_question_chars: int
     youtube_proxy: str | None
-    min_confidence: float | None = None  # abstention threshold override (see bot.engine.Thresholds)
+    min_confidence: float | None = None  # probability under which to abstain (index.ranking decline_below)
 
     @property
     def index_dir(self) -> Path:
@@ -74,7 +74,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
                               f"({default}).")
         return value
 
-    def number(key: str) -> float | None:
+    def probability(key: str) -> float | None:
         raw = get(key)
         if raw is None:
             return None
@@ -82,9 +82,9 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
             value = float(raw.replace(",", "."))
         except ValueError:
             value = math.nan
-        if not math.isfinite(value):  # float() accepts "nan" and "inf", which would decline every question
-            raise ConfigError(f"Le réglage {key}={raw!r} n'est pas un nombre.",
-                              f"Corrigez {key} dans .env (voir .env.example).")
+        if not 0.0 <= value <= 1.0:  # also refuses "nan" and "inf", which float() accepts
+            raise ConfigError(f"Le réglage {key}={raw!r} n'est pas une probabilité entre 0 et 1.",
+                              f"Corrigez {key} dans .env (par exemple 0,5), ou videz-le pour le seuil par défaut.")
         return value
 
     data_dir = Path(get("PVD_DATA_DIR") or platformdirs.user_data_dir("pvd-assistant", appauthor=False))
@@ -98,5 +98,5 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         rate_limit_per_minute=integer("PVD_RATE_LIMIT_PER_MINUTE", 5, minimum=1) or 5,
         max_question_chars=integer("PVD_MAX_QUESTION_CHARS", 500, minimum=1) or 500,
         youtube_proxy=get("PVD_YOUTUBE_PROXY"),
-        min_confidence=number("PVD_MIN_CONFIDENCE"),
+        min_confidence=probability("PVD_MIN_CONFIDENCE"),
     )

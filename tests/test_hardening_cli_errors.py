@@ -138,7 +138,8 @@ def test_env_file_not_in_utf8__french_error_naming_the_file(tmp_path, monkeypatc
 
 @pytest.mark.parametrize(("key", "value"), [("PVD_RATE_LIMIT_PER_MINUTE", "abc"), ("PVD_RATE_LIMIT_PER_MINUTE", "0"),
                                             ("PVD_RATE_LIMIT_PER_MINUTE", "-3"), ("PVD_MAX_QUESTION_CHARS", "0"),
-                                            ("PVD_MIN_CONFIDENCE", "nan"), ("PVD_DISCORD_GUILD_ID", "serveur")])
+                                            ("PVD_MIN_CONFIDENCE", "nan"), ("PVD_MIN_CONFIDENCE", "5"),
+                                            ("PVD_DISCORD_GUILD_ID", "serveur")])
 def test_bad_setting__any_command_says_which_and_how_to_fix_it(key, value):
     result = pvd("sessions", env={key: value})
     assert_french_error(result, key, ".env")
