@@ -23,29 +23,34 @@ from ingest.errors import FileAccessError, IndexMissingError, PvdError, Question
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def in_french(exc: Exception) -> PvdError:
+    """Any exception as one of ours: the system's (rights, read-only disk, bad encoding) with their cause and fix,
+    a bug as a short French message (PVD_DEBUG=1 re-raises it, for whoever debugs)."""
+    if isinstance(exc, PvdError):
+        return exc
+    if isinstance(exc, (OSError, UnicodeDecodeError, sqlite3.Error)):
+        return FileAccessError.from_exception(exc)
+    if os.environ.get("PVD_DEBUG"):
+        raise exc
+    return PvdError(f"Erreur inattendue dans pvd-assistant ({exc.__class__.__name__}).",
+                    "Relancez la commande avec PVD_DEBUG=1 pour afficher le détail technique, "
+                    "et transmettez-le à l'équipe technique.")
+
+
 def french_errors(command: F) -> F:
     """Load the settings and run ``command(settings, ...)``, turning every error into a French message and a
-    non-zero exit: ours, and the system's (rights, read-only disk, bad encoding) with their cause and fix."""
+    non-zero exit, never a traceback."""
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            try:
-                return command(load_settings(), *args, **kwargs)
-            except (OSError, UnicodeDecodeError, sqlite3.Error) as exc:
-                raise FileAccessError.from_exception(exc) from exc
-        except PvdError as error:
-            raise click.ClickException(str(error)) from None
+            return command(load_settings(), *args, **kwargs)
         except KeyboardInterrupt:
             click.echo("\nInterrompu. L'index en service n'a pas été modifié.", err=True)
             sys.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except Exception as exc:  # a bug: said in French; the traceback only for whoever debugs it
-            if os.environ.get("PVD_DEBUG"):
-                raise
-            raise click.ClickException(
-                f"Erreur inattendue dans pvd-assistant ({exc.__class__.__name__}).\n→ Relancez la commande avec "
-                "PVD_DEBUG=1 pour afficher le détail technique, et transmettez-le à l'équipe technique.") from None
+        except Exception as exc:
+            raise click.ClickException(str(in_french(exc))) from None
     return wrapper  # type: ignore[return-value]
 
 
@@ -364,7 +369,8 @@ def ask(settings: Settings, question: str, index_dir: Path | None, k: int, as_js
             if isinstance(screened, PvdError):
                 raise screened
             answer = engine.answer(screened, k)
-        except PvdError as error:  # this line only: the next ones still get their answer
+        except Exception as exc:  # this line only: the next ones still get their answer
+            error = in_french(exc)
             if as_json:
                 click.echo(json.dumps({"question": text, "answered": False, "error": str(error)}, ensure_ascii=False))
             else:
@@ -399,8 +405,8 @@ def chat(settings: Settings, index_dir: Path | None) -> None:
         try:
             answer = engine.answer(screen_question(question, settings.max_question_chars))
             click.echo(render_answer(answer, engine.cycle, color=sys.stdout.isatty()))
-        except PvdError as error:
-            click.echo(str(error), err=True)
+        except Exception as exc:  # this question only: the conversation goes on
+            click.echo(str(in_french(exc)), err=True)
 
 
 def _enable_history(settings: Settings) -> None:
