@@ -107,6 +107,10 @@ class FrenchGroup(click.Group, FrenchCommand):
         return result
 
 
+def _did_you_mean(possibilities: list[str] | None) -> str:
+    return f" Vouliez-vous dire {' ou '.join(f'« {p} »' for p in possibilities)} ?" if possibilities else ""
+
+
 def french_click_error(error: click.ClickException) -> str:
     """What click reports in English, said in French; the usage line of the command when it helps."""
     exceptions = click.exceptions
@@ -114,11 +118,10 @@ def french_click_error(error: click.ClickException) -> str:
     if isinstance(error, getattr(exceptions, "NoArgsIsHelpError", ())):
         return message  # `pvd` alone: the help, already French
     if isinstance(error, exceptions.NoSuchOption):
-        message = f"L'option « {error.option_name} » n'existe pas."
-        if error.possibilities:
-            message += " Vouliez-vous dire " + " ou ".join(f"« {p} »" for p in error.possibilities) + " ?"
+        message = f"L'option « {error.option_name} » n'existe pas.{_did_you_mean(error.possibilities)}"
     elif isinstance(error, exceptions.BadOptionUsage):
-        message = f"L'option « {error.option_name} » attend une valeur."
+        takes = "ne prend pas de valeur" if "does not take" in error.message else "attend une valeur"
+        message = f"L'option « {error.option_name} » {takes}."
     elif isinstance(error, exceptions.MissingParameter):
         name = (error.param.human_readable_name if error.param else "") or "?"
         kind = "l'argument" if error.param_type == "argument" or isinstance(error.param, click.Argument) else "l'option"
@@ -129,7 +132,8 @@ def french_click_error(error: click.ClickException) -> str:
         message = f"Valeur invalide pour {hint.replace(chr(39), '')} : {error.message}"
     elif isinstance(error, getattr(exceptions, "NoSuchCommand", ())):
         commands = ", ".join(sorted(main.commands))
-        message = f"La commande « {error.command_name} » n'existe pas (commandes : {commands})."  # type: ignore[attr-defined]
+        message = (f"La commande « {error.command_name} » n'existe pas (commandes : {commands})."  # type: ignore[attr-defined]
+                   f"{_did_you_mean(error.possibilities)}")  # type: ignore[attr-defined]
     elif message.startswith("Got unexpected extra argument"):
         message = "Argument en trop : " + message.split("(", 1)[-1].rstrip(")") + " (mettez la question entre guillemets)."
     elif message == "Missing command.":

@@ -156,6 +156,8 @@ def test_bad_setting__any_command_says_which_and_how_to_fix_it(key, value):
     (["ask", "x", "-k"], "attend une valeur"),
     (["ask", "deux", "mots"], "Argument en trop"),
     (["demande", "x"], "La commande « demande » n'existe pas"),
+    (["sesions"], "Vouliez-vous dire « sessions »"),
+    (["ask", "x", "--json=oui"], "ne prend pas de valeur"),
     (["eval", "/chemin/absent.jsonl"], "n'existe pas"),
     (["eval", "x.jsonl", "--mode", "rapide"], "hybride, lexical, dense"),
 ])
