@@ -39,6 +39,7 @@ class Answer:
     text: str  # French, light markdown
     sources: tuple[Source, ...] = ()
     lead: str = ""  # the opening of ``text`` (« Voici ce qu'en dit le cycle : », a caveat, « Je ne sais pas… »)
+    generated: bool = False  # True: ``text`` was written by a language model (bot.writing), not quoted
 
     def __post_init__(self) -> None:
         if not self.lead:  # an answer written elsewhere (a test, a future generator): its first paragraph
@@ -47,5 +48,5 @@ class Answer:
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question, "answered": self.answered, "answer": self.text,
-            "sources": [s.to_dict() for s in self.sources],
+            "generated": self.generated, "sources": [s.to_dict() for s in self.sources],
         }

@@ -308,9 +308,19 @@ def _engine(settings: Settings, index_dir: Path | None) -> Any:
     ranking = ranking_for_model(settings.embedding_model)
     if settings.min_confidence is not None:
         ranking = replace(ranking, decline_below=settings.min_confidence)
-    engine = Engine(index_dir, model=settings.embedding_model, ranking=ranking)
+    engine = Engine(index_dir, model=settings.embedding_model, ranking=ranking, writer=_writer(settings))
     engine.index()
     return engine
+
+
+def _writer(settings: Settings) -> Any:
+    """The language-model writer when PVD_LLM_URL is set (its outcomes counted for `pvd rapport`), else None."""
+    if settings.llm is None:
+        return None
+    from bot.feedback import FeedbackStore
+    from bot.writing import Writer
+
+    return Writer(settings.llm, record=FeedbackStore(settings.feedback_db).log_writing)
 
 
 def screen_question(question: str, max_chars: int) -> str:
@@ -358,15 +368,16 @@ def stdin_questions(stream: IO[bytes], max_chars: int) -> Iterator[tuple[str, st
 @french_errors
 def ask(settings: Settings, question: str, index_dir: Path | None, k: int, as_json: bool) -> None:
     """Poser une question (« - » : une question par ligne sur l'entrée standard)."""
-    from bot.terminal import render_answer
+    from bot.terminal import answer_live, render_answer
 
     if question != "-":
         question = screen_question(question, settings.max_question_chars)  # refused before the index opens
     engine = _engine(settings, index_dir)
     if question != "-":
-        answer = engine.answer(question, k)
-        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json
-                   else render_answer(answer, engine.cycle, color=sys.stdout.isatty()))
+        if as_json:
+            click.echo(json.dumps(engine.answer(question, k).to_dict(), ensure_ascii=False))
+        else:  # a written answer streams in as it is checked, the sources below
+            click.echo(answer_live(engine, question, k, color=sys.stdout.isatty()))
         return
     for text, screened in stdin_questions(click.get_binary_stream("stdin"), settings.max_question_chars):
         try:
@@ -390,7 +401,7 @@ def ask(settings: Settings, question: str, index_dir: Path | None, k: int, as_js
 @french_errors
 def chat(settings: Settings, index_dir: Path | None) -> None:
     """Discuter avec l'assistant dans le terminal (« /quitter » pour sortir)."""
-    from bot.terminal import render_answer
+    from bot.terminal import answer_live
 
     engine = _engine(settings, index_dir)
     click.echo("Posez vos questions sur le cycle « Petites villes de demain ». « /quitter » pour sortir.")
@@ -407,8 +418,8 @@ def chat(settings: Settings, index_dir: Path | None) -> None:
         if not question:
             continue
         try:
-            answer = engine.answer(screen_question(question, settings.max_question_chars))
-            click.echo(render_answer(answer, engine.cycle, color=sys.stdout.isatty()))
+            click.echo(answer_live(engine, screen_question(question, settings.max_question_chars), None,
+                                   color=sys.stdout.isatty()))
         except Exception as exc:  # this question only: the conversation goes on
             click.echo(str(in_french(exc)), err=True)
 

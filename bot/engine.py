@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.answer import Answer
 from bot.compose import AnswerConfig, Passage, compose
@@ -19,6 +20,9 @@ from index.store import check_model, open_generation, require_generation
 from ingest.errors import PvdError
 from ingest.models import Cycle
 
+if TYPE_CHECKING:
+    from bot.writing import OnText, Writer
+
 
 class QuestionError(PvdError):
     """The question itself cannot be answered (empty...)."""
@@ -26,7 +30,9 @@ class QuestionError(PvdError):
 
 class Engine:
     def __init__(self, index_dir: Path, encoder: Encoder | None = None, model: str | None = None, *,
-                 ranking: RankingConfig | None = None, config: AnswerConfig = AnswerConfig()) -> None:
+                 ranking: RankingConfig | None = None, config: AnswerConfig = AnswerConfig(),
+                 writer: Writer | None = None) -> None:
+        """``writer``: writes the lead with a language model (bot.writing) once the engine has decided to answer."""
         if encoder is None and model is None:
             raise ValueError("an encoder or a model name is required")
         self.index_dir = index_dir
@@ -34,6 +40,7 @@ class Engine:
         self._model = model or (encoder.name if encoder else "")
         self.ranking = ranking or ranking_for_model(self._model)
         self.config = config
+        self.writer = writer
         self._index: HybridIndex | None = None
         self._lock = threading.Lock()
 
@@ -88,9 +95,13 @@ class Engine:
         passages = [Passage(c, m.score, m.cues, c.start, c.end) for m in kept for c in [index.chunk(m.row)]]
         return Retrieval(question, index.cycle, passages, confidence, answered, sure=confidence >= r.sure_above)
 
-    def answer(self, question: str, k: int | None = None) -> Answer:
+    def answer(self, question: str, k: int | None = None, *, on_text: OnText | None = None) -> Answer:
+        """``on_text``: receives the written text as it grows (only with a writer; streams from the endpoint)."""
         found = self.retrieve(question, k)
-        return compose(found.question, found.passages, found.cycle, found.answered, self.config, sure=found.sure)
+        answer = compose(found.question, found.passages, found.cycle, found.answered, self.config, sure=found.sure)
+        if self.writer is None or not found.answered:
+            return answer
+        return self.writer.write(found, answer, self.config, on_text=on_text)
 
 
 @dataclass(frozen=True)

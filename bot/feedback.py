@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answer import Answer
+from bot.writing import WritingOutcome
 from index.text import fold
 from ingest.errors import PvdError
 from ingest.youtube_url import timestamp_label
@@ -40,6 +42,16 @@ CREATE TABLE IF NOT EXISTS votes (
     voted_at TEXT NOT NULL,
     PRIMARY KEY (answer_id, user_id)
 );
+CREATE TABLE IF NOT EXISTS writing (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    asked_at TEXT NOT NULL,
+    question TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    kept INTEGER NOT NULL,
+    dropped TEXT NOT NULL,
+    failure TEXT
+);
+CREATE INDEX IF NOT EXISTS writing_asked_at ON writing (asked_at);
 """
 
 
@@ -82,6 +94,21 @@ class DownvotedAnswer:
 
 
 @dataclass(frozen=True)
+class WritingCounts:
+    """What the language model and the grounding guard did (PVD_LLM_*): all zero when none is configured."""
+
+    questions: int = 0  # questions sent to the model
+    written: int = 0  # answered with a written text
+    fallbacks: int = 0  # extractive answer instead (endpoint failure, or every sentence dropped)
+    abstentions: int = 0  # the model said the passages do not answer
+    failures: tuple[tuple[str, int], ...] = ()  # endpoint failures by French cause, most frequent first
+    sentences_kept: int = 0
+    sentences_dropped: int = 0
+    answers_with_drops: int = 0
+    reasons: tuple[tuple[str, int], ...] = ()  # why sentences were dropped, most frequent first
+
+
+@dataclass(frozen=True)
 class Report:
     since: dt.datetime
     until: dt.datetime
@@ -91,6 +118,7 @@ class Report:
     votes_down: int
     unanswered: tuple[UnansweredQuestion, ...]  # most frequent first
     downvoted: tuple[DownvotedAnswer, ...]  # most down votes first
+    writing: WritingCounts = WritingCounts()
 
 
 def _utc_now() -> dt.datetime:
@@ -148,6 +176,16 @@ class FeedbackStore:
             )
             return int(cursor.lastrowid or 0)
 
+    def log_writing(self, outcome: WritingOutcome) -> None:
+        """Record what the language model and the guard did for one question (bot.writing.Writer's record)."""
+        dropped = json.dumps([{"sentence": d.sentence, "reason": d.reason} for d in outcome.dropped],
+                             ensure_ascii=False)
+        with self._connect() as db:
+            db.execute("INSERT INTO writing (asked_at, question, outcome, kept, dropped, failure) "
+                       "VALUES (?, ?, ?, ?, ?, ?)",
+                       (_stamp(self._clock()), outcome.question, outcome.outcome, outcome.kept, dropped,
+                        outcome.failure))
+
     def vote(self, answer_id: int, user_id: int, value: int) -> None:
         """One vote per person and answer: voting again replaces the earlier vote. ``value`` is UP or DOWN."""
         if value not in (UP, DOWN):
@@ -172,6 +210,8 @@ class FeedbackStore:
                 "WHERE a.asked_at >= ? AND a.asked_at < ? GROUP BY a.id ORDER BY a.asked_at",
                 bounds,
             ).fetchall()
+            writing = db.execute("SELECT outcome, kept, dropped, failure FROM writing "
+                                 "WHERE asked_at >= ? AND asked_at < ?", bounds).fetchall()
 
         groups: dict[str, list[tuple[str, dt.datetime]]] = {}
         downvoted: list[DownvotedAnswer] = []
@@ -189,8 +229,26 @@ class FeedbackStore:
             since=_to_utc(since), until=_to_utc(until), questions=len(rows),
             answered=sum(1 for row in rows if row[3]),
             votes_up=sum(row[5] for row in rows), votes_down=sum(row[6] for row in rows),
-            unanswered=tuple(unanswered), downvoted=tuple(downvoted),
+            unanswered=tuple(unanswered), downvoted=tuple(downvoted), writing=_writing_counts(writing),
         )
+
+
+def _writing_counts(rows: list[tuple[str, int, str, str | None]]) -> WritingCounts:
+    outcomes = Counter(row[0] for row in rows)
+    drops = [json.loads(row[2]) for row in rows]
+    reasons = Counter(_reason_kind(d["reason"]) for dropped in drops for d in dropped)
+    failures = Counter(row[3] for row in rows if row[3])
+    return WritingCounts(
+        questions=len(rows), written=outcomes["rédigée"], fallbacks=outcomes["repli"],
+        abstentions=outcomes["abstention"], failures=tuple(failures.most_common()),
+        sentences_kept=sum(row[1] for row in rows), sentences_dropped=sum(len(d) for d in drops),
+        answers_with_drops=sum(1 for d in drops if d), reasons=tuple(reasons.most_common()),
+    )
+
+
+def _reason_kind(reason: str) -> str:
+    """« chiffre absent du passage cité : « 45 » ([1]) » → « chiffre absent des passages cités »."""
+    return reason.split(" : ", 1)[0].replace("du passage cité", "des passages cités")
 
 
 def _cited(sources_json: str) -> tuple[CitedSource, ...]:
@@ -236,4 +294,18 @@ def format_report(report: Report) -> str:
             lines += [f"      source : {_describe(s)}" for s in d.sources]
     else:
         lines.append("Aucune réponse jugée pas utile.")
+    if report.writing.questions:
+        lines += [""] + _format_writing(report.writing)
     return "\n".join(lines)
+
+
+def _format_writing(w: WritingCounts) -> list[str]:
+    lines = [f"Réponses rédigées par le modèle de langage : {w.questions} question(s) envoyée(s) : "
+             f"{w.written} rédigée(s), {w.fallbacks} remplacée(s) par les extraits, {w.abstentions} abstention(s).",
+             f"Garde-fou : {w.sentences_dropped} phrase(s) retirée(s) pour {w.sentences_kept} gardée(s), "
+             f"dans {w.answers_with_drops} réponse(s)."]
+    lines += [f"  {count} × {reason}" for reason, count in w.reasons]
+    if w.failures:
+        lines.append("Erreurs du modèle de langage :")
+        lines += [f"  {count} × {cause}" for cause, count in w.failures]
+    return lines

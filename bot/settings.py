@@ -14,6 +14,7 @@ from pathlib import Path
 import platformdirs
 from dotenv import dotenv_values
 
+from bot.writing._config import LlmConfig, llm_config
 from ingest.errors import ConfigError, FileAccessError
 
 #: The bundled demo corpus: the default when PVD_CORPUS is not set.
@@ -33,6 +34,7 @@ class Settings:
     max_question_chars: int
     youtube_proxy: str | None
     min_confidence: float | None = None  # probability under which to abstain (index.ranking decline_below)
+    llm: LlmConfig | None = None  # PVD_LLM_*: written answers; None: extractive answers only
 
     @property
     def index_dir(self) -> Path:
@@ -99,4 +101,5 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         max_question_chars=integer("PVD_MAX_QUESTION_CHARS", 500, minimum=1) or 500,
         youtube_proxy=get("PVD_YOUTUBE_PROXY"),
         min_confidence=probability("PVD_MIN_CONFIDENCE"),
+        llm=llm_config(get),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from bot.answer import Answer
@@ -24,6 +26,12 @@ def render_answer(answer: Answer, cycle: Cycle, color: bool) -> str:
         lines.append(answer.lead)
         if answer.sources:
             lines.append(click.style("Sessions les plus proches :", bold=True))
+    return "\n".join(lines + render_sources(answer, cycle, color))
+
+
+def render_sources(answer: Answer, cycle: Cycle, color: bool) -> list[str]:
+    """The numbered sources, each with its replay link: the « [1] » a written answer cites."""
+    lines = []
     for s in answer.sources:
         session = cycle.session(s.session) if s.session else None
         head = f"{s.session} · {s.session_title} ({s.module}, {french_date(session.date)})" if session else ""
@@ -35,7 +43,28 @@ def render_answer(answer: Answer, cycle: Cycle, color: bool) -> str:
         if s.url and s.start is not None:
             label = f"▶ Replay à {timestamp_label(s.start)}"
             lines.append("    " + (hyperlink(s.url, label) if color else f"{label} : {s.url}"))
-    return "\n".join(lines)
+    return lines
+
+
+FALLBACK_NOTE = "(La réponse rédigée n'a pas pu être terminée ; voici les passages du cycle.)"
+
+
+def answer_live(engine: Any, question: str, k: int | None, color: bool) -> str:
+    """Ask ``engine`` (bot.engine.Engine); a written answer is printed as it grows, sentence by sentence (only
+    sentences the guard kept). Returns what is left to print: the sources, or the whole answer."""
+    shown = ""
+
+    def show(text: str) -> None:
+        nonlocal shown
+        click.echo(click.style(text[len(shown):] if text.startswith(shown) else "\n" + text, bold=True), nl=False)
+        shown = text
+
+    answer = engine.answer(question, k, on_text=show)
+    if not shown:
+        return render_answer(answer, engine.cycle, color)
+    if answer.generated and answer.text == shown:
+        return "\n".join(["", *render_sources(answer, engine.cycle, color)])
+    return "\n\n" + FALLBACK_NOTE + "\n" + render_answer(answer, engine.cycle, color)
 
 
 def render_sessions(cycle: Cycle) -> str:

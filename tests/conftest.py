@@ -9,7 +9,10 @@ import pytest
 
 from bot.settings import DEMO_CORPUS
 
-pytest_plugins = ["tests.fixtures.discord.harness"]  # the Discord stand-in's fixtures (fake, bot, store…)
+pytest_plugins = [
+    "tests.fixtures.discord.harness",  # the Discord stand-in's fixtures (fake, bot, store…)
+    "tests.fixtures.writing",  # a local language-model endpoint (llm) and a two-session index (small_index)
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,7 +22,8 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     """No test reads or writes the user's real data directory or .env."""
     monkeypatch.setenv("PVD_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    for key in ("PVD_CORPUS", "PVD_EMBEDDING_MODEL", "DISCORD_TOKEN", "PVD_YOUTUBE_PROXY"):
+    for key in ("PVD_CORPUS", "PVD_EMBEDDING_MODEL", "DISCORD_TOKEN", "PVD_YOUTUBE_PROXY", "PVD_LLM_URL",
+                "PVD_LLM_MODEL", "PVD_LLM_API_KEY", "PVD_LLM_TIMEOUT"):
         monkeypatch.delenv(key, raising=False)
 
 

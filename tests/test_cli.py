@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 
-CONTRACT_KEYS = {"question", "answered", "answer", "sources"}
+CONTRACT_KEYS = {"question", "answered", "answer", "generated", "sources"}  # generated: false without PVD_LLM_URL
 SOURCE_KEYS = {"rank", "kind", "session", "session_title", "module", "date", "start", "end", "url", "document",
                "text", "score"}
 
@@ -25,7 +25,7 @@ def test_ask_json__matches_the_contract_and_links_to_the_second(demo_index):
                  "--json")
     assert result.exit_code == 0, result.output
     answer = json.loads(result.output)
-    assert set(answer) == CONTRACT_KEYS and answer["answered"] is True
+    assert set(answer) == CONTRACT_KEYS and answer["answered"] is True and answer["generated"] is False
     assert 1 <= len(answer["sources"]) <= 3
     for rank, source in enumerate(answer["sources"], start=1):
         assert set(source) == SOURCE_KEYS and source["rank"] == rank

@@ -12,6 +12,7 @@ from discord import app_commands
 from bot.discord_bot import catalogue
 from bot.discord_bot import text as t
 from bot.discord_bot.access import staff_only
+from bot.discord_bot.live import LiveEdits
 from bot.discord_bot.questions import Refusal
 from bot.discord_bot.render import HELP_TEXT, render_answer, render_session, render_sessions, sessions_header
 from bot.discord_bot.replies import NO_PINGS, channel_label, send_private
@@ -91,13 +92,21 @@ async def ask(interaction: discord.Interaction[PvdBot], raw: str) -> None:
         await send_private(interaction, screened.text)
         return
     await interaction.response.defer(thinking=True)  # acknowledged well within Discord's 3 seconds
+    live = LiveEdits(interaction, screened) if getattr(bot.engine, "writer", None) is not None else None
     try:
-        answer, answer_id = await bot.desk.answer(screened, interaction.user.id, channel_label(interaction.channel_id))
+        answer, answer_id = await bot.desk.answer(screened, interaction.user.id, channel_label(interaction.channel_id),
+                                                  on_text=live.push if live else None)
     except PvdError as error:
         await send_private(interaction, str(error))
         return
+    finally:
+        if live is not None:
+            await live.finish()
     embed, view = render_answer(answer, answer_id)
-    await interaction.followup.send(embed=embed, view=view, allowed_mentions=NO_PINGS)
+    if live is not None and live.edits:  # the written text is on screen: the card takes its place
+        await interaction.edit_original_response(embed=embed, view=view, allowed_mentions=NO_PINGS)
+    else:
+        await interaction.followup.send(embed=embed, view=view, allowed_mentions=NO_PINGS)
 
 
 async def reindex(interaction: discord.Interaction[PvdBot]) -> None:

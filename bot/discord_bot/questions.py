@@ -7,6 +7,7 @@ import asyncio
 import logging
 import math
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.answer import Answer
@@ -58,16 +59,20 @@ class QuestionDesk:
             return Refusal(wait_message(wait, self.limiter.limit))
         return question
 
-    async def answer(self, question: str, user_id: int | None, channel: str) -> tuple[Answer, int | None]:
-        """The engine's answer and its id in the feedback store (None when it could not be logged)."""
+    async def answer(self, question: str, user_id: int | None, channel: str, *,
+                     on_text: Callable[[str], None] | None = None) -> tuple[Answer, int | None]:
+        """The engine's answer and its id in the feedback store (None when it could not be logged).
+
+        ``on_text``: called from the worker thread with a written answer's text as it grows."""
         try:
-            return await asyncio.to_thread(self._answer_and_log, question, user_id, channel)
+            return await asyncio.to_thread(self._answer_and_log, question, user_id, channel, on_text)
         except PvdError as error:
             log.warning("Question sans réponse à cause d'une erreur : %s", error.cause)
             raise
 
-    def _answer_and_log(self, question: str, user_id: int | None, channel: str) -> tuple[Answer, int | None]:
-        answer = self.engine.answer(question)
+    def _answer_and_log(self, question: str, user_id: int | None, channel: str,
+                        on_text: Callable[[str], None] | None = None) -> tuple[Answer, int | None]:
+        answer = self.engine.answer(question) if on_text is None else self.engine.answer(question, on_text=on_text)
         log.info("Question %s, %d source(s), salon %s", "répondue" if answer.answered else "sans réponse",
                  len(answer.sources), channel)
         if self.feedback is None:

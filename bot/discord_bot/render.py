@@ -35,6 +35,7 @@ HELP_TEXT = (
 
 ABSTAIN_TEXT = "Je n'ai pas trouvé de réponse à cette question dans les replays ni dans les fiches du cycle."
 ABSTAIN_FOOTER = "Les questions restées sans réponse sont relues par l'équipe du CAUE."
+WRITING_FOOTER = "Réponse en cours de rédaction, à partir des passages du cycle…"
 
 
 # ---- answers ----------------------------------------------------------------------------------------------
@@ -63,6 +64,17 @@ def render_answer(answer: Answer, answer_id: int | None) -> tuple[discord.Embed,
         view.add_item(VoteButton("up", answer_id))
         view.add_item(VoteButton("down", answer_id))
     return embed, view
+
+
+def render_partial(question: str, text: str) -> discord.Embed:
+    """The answer while it is being written (Discord: edits of the deferred reply), within the limits."""
+    embed = discord.Embed(
+        title=t.truncate(t.neutralise(question), t.EMBED_TITLE) or None,
+        description=t.truncate(t.neutralise(text) + " " + t.ELLIPSIS, DESCRIPTION_BUDGET),
+        colour=ANSWER_COLOUR,
+    )
+    embed.set_footer(text=WRITING_FOOTER)
+    return embed
 
 
 def _add_source_fields(embed: discord.Embed, sources: Sequence[Source]) -> None:
