@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from bot.compose import ABSTAIN_LEAD, compose
 from bot.engine import Engine
 from bot.feedback import FeedbackStore
 from bot.writing import LlmConfig, Writer, WritingOutcome
+from bot.writing._writer import CAVEAT
 from tests.fixtures.writing import API_KEY, MODEL, FakeLlm
 
 QUESTION = "À partir de quel taux la vacance commerciale est-elle préoccupante ?"
@@ -125,6 +127,17 @@ def test_the_passages_do_not_say__abstains_as_without_a_model(small_index, encod
     assert outcomes[0].outcome == "abstention" and outcomes[0].dropped == ()
 
 
+def test_an_unsure_retrieval__the_written_text_opens_with_the_caveat(small_index, encoder, llm: FakeLlm) -> None:
+    llm.answer(GOOD)
+    engine = writing_engine(small_index, encoder, llm)
+    found = replace(engine.retrieve(QUESTION), sure=False)
+    extractive = compose(found.question, found.passages, found.cycle, True, engine.config, sure=False)
+    seen: list[str] = []
+    answer = engine.writer.write(found, extractive, engine.config, on_text=seen.append)
+    assert answer.generated and answer.text == f"{CAVEAT} {GOOD}"
+    assert seen[0].startswith(CAVEAT)
+
+
 def test_a_question_the_engine_declines_never_reaches_the_model(small_index, encoder, llm: FakeLlm) -> None:
     answer = writing_engine(small_index, encoder, llm).answer("Quelle est la recette de la tarte aux pommes ?")
     assert not answer.answered and llm.requests == []
@@ -216,6 +229,14 @@ def test_cli_terminal__the_text_streams_then_the_sources(small_index, llm: FakeL
     assert text == GOOD
     assert sources.lstrip().startswith("[1] S05 · Commerces et rez-de-chaussée vacants")
     assert "▶ Replay à" in sources and llm.streamed == [True]
+
+
+def test_cli_chat__the_written_answer_then_the_sources(small_index, llm: FakeLlm) -> None:
+    llm.answer(GOOD)
+    result = CliRunner().invoke(main, ["chat", "--index", str(small_index)], input=f"{QUESTION}\n/quitter\n",
+                                env=cli_env(llm, small_index))
+    assert result.exit_code == 0, result.output
+    assert f"Vous › {GOOD}\n\n[1] S05 · Commerces" in result.stdout
 
 
 def test_rapport__counts_what_the_guard_removed(small_index, llm: FakeLlm) -> None:
