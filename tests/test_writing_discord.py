@@ -15,7 +15,7 @@ from bot.discord_bot import PvdBot
 from bot.discord_bot import text as t
 from bot.engine import Engine
 from bot.writing import LlmConfig, Writer
-from tests.fixtures.discord.fake_discord import Call, FakeDiscord, command_interaction
+from tests.fixtures.discord.fake_discord import BOT_ID, Call, FakeDiscord, command_interaction, message_create
 from tests.fixtures.discord.harness import make_settings, settle, start_bot
 from tests.fixtures.writing import API_KEY, MODEL, FakeLlm
 
@@ -118,3 +118,23 @@ async def test_an_endpoint_failure_gives_the_extractive_card_within_the_time_out
     assert embed["description"] == "Voici ce qu'en dit le cycle :"  # the extractive card, as without a model
     assert "Traceback" not in card.text and "Erreur" not in card.text
     assert_within_discord_limits(card.message)
+
+
+async def test_a_mention_gets_the_written_text_as_it_comes_then_the_card(writing_bot: PvdBot, fake: FakeDiscord,
+                                                                        llm: FakeLlm) -> None:
+    llm.answer(" ".join([SENTENCES[0], INVENTED, *SENTENCES[1:]]), piece_delay=0.04)
+    writing_bot._connection.parse_message_create(message_create(f"<@{BOT_ID}> {QUESTION}"))
+
+    reply, = await fake.wait_for(lambda c: c.is_channel_message, timeout=TIMEOUT + 5)
+    card, = await fake.wait_for(lambda c: c.method == "PATCH" and bool(c.message.get("components")),
+                                timeout=TIMEOUT + 5)
+    shown = [reply, *fake.matching(lambda c: c.method == "PATCH" and "/messages/" in c.path)]
+    assert reply.message["embeds"][0]["description"].startswith(SENTENCES[0])  # the first sentence, then edits
+    for call in shown:
+        assert_within_discord_limits(call.message)
+        assert call.json["allowed_mentions"] == {"parse": []}
+        assert "35 %" not in call.text
+    replied_id = next(iter(fake.messages))  # the one message the bot posted: its reply
+    assert card.path.endswith(f"/messages/{replied_id}")  # edited in place into the card
+    assert card.message["embeds"][0]["description"] == " ".join(SENTENCES)
+    assert len(fake.matching(lambda c: c.is_channel_message)) == 1

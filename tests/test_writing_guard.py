@@ -48,6 +48,8 @@ def test_a_sentence_citing_a_passage_not_given_is_dropped() -> None:
      "nom propre absent du passage cité : « Saint-Quentin » ([2])"),
     ("Selon Marc Delattre, le Fonds vert est géré par les préfets [2].",
      "nom propre absent du passage cité : « Marc Delattre » ([2])"),
+    ("Saint-Quentin a obtenu le Fonds vert [2].", "nom propre absent du passage cité : « Saint-Quentin » ([2])"),
+    ("Jean Dupont gère le Fonds vert [2].", "nom propre absent du passage cité : « Dupont » ([2])"),
 ])
 def test_a_fact_absent_from_the_cited_passages_is_dropped(sentence: str, reason: str) -> None:
     assert check_sentence(sentence, PASSAGES, CONTEXT) == reason

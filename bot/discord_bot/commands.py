@@ -92,7 +92,10 @@ async def ask(interaction: discord.Interaction[PvdBot], raw: str) -> None:
         await send_private(interaction, screened.text)
         return
     await interaction.response.defer(thinking=True)  # acknowledged well within Discord's 3 seconds
-    live = LiveEdits(interaction, screened) if getattr(bot.engine, "writer", None) is not None else None
+    live = None
+    if getattr(bot.engine, "writer", None) is not None:  # a written answer: shown as it is generated
+        live = LiveEdits(screened, lambda embed: interaction.edit_original_response(embed=embed,
+                                                                                    allowed_mentions=NO_PINGS))
     try:
         answer, answer_id = await bot.desk.answer(screened, interaction.user.id, channel_label(interaction.channel_id),
                                                   on_text=live.push if live else None)

@@ -1,8 +1,8 @@
-"""A written answer arriving in Discord as it is generated: the deferred reply is edited with the text so far.
+"""A written answer arriving in Discord as it is generated: the reply is edited with the text so far.
 
 The engine runs in a worker thread and hands over the text (sentences the guard kept) through ``push``; the
-event loop edits the message at most once per ``interval`` seconds, always with the latest text, each edit
-within Discord's limits (render.render_partial). The final card then replaces it.
+event loop shows it at most once per ``interval`` seconds, always the latest text, each time within Discord's
+limits (render.render_partial). The final card then replaces it.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 from contextlib import suppress
 
 import discord
 
 from bot.discord_bot.render import render_partial
-from bot.discord_bot.replies import NO_PINGS
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +24,12 @@ EDIT_INTERVAL_SECONDS = 1.0
 
 
 class LiveEdits:
-    """Use inside the running loop: ``push`` from any thread, then ``await finish()``; ``edits`` counts the
-    edits made (0: the message still shows Discord's « réfléchit… »)."""
+    """Use inside the running loop: ``push`` from any thread, then ``await finish()``. ``show`` puts an embed
+    on screen (edits the deferred reply, or sends then edits a reply); ``edits`` counts the embeds shown."""
 
-    def __init__(self, interaction: discord.Interaction, question: str, *,
+    def __init__(self, question: str, show: Callable[[discord.Embed], Awaitable[Any]], *,
                  interval: float = EDIT_INTERVAL_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
-        self._interaction = interaction
+        self._show = show
         self._question = question
         self._interval = interval
         self._clock = clock
@@ -66,8 +66,7 @@ class LiveEdits:
                 return
             self._changed.clear()
             try:
-                await self._interaction.edit_original_response(embed=render_partial(self._question, self._latest),
-                                                               allowed_mentions=NO_PINGS)
+                await self._show(render_partial(self._question, self._latest))
             except discord.HTTPException as error:
                 log.warning("Affichage progressif interrompu (%s %s) ; la réponse complète suivra.",
                             error.status, error.text)

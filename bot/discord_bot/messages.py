@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.discord_bot import text as t
+from bot.discord_bot.live import LiveEdits
 from bot.discord_bot.questions import Refusal
 from bot.discord_bot.render import render_answer
 from bot.discord_bot.replies import APOLOGY, NO_PINGS, channel_label
@@ -49,17 +50,38 @@ async def answer_message(bot: PvdBot, message: discord.Message, raw: str) -> Non
         return
     with suppress(discord.HTTPException):
         await message.channel.typing()  # « Assistant PVD est en train d'écrire… » while the engine works
+    reply: discord.Message | None = None  # the reply, once a written answer has started to show
+
+    async def show(embed: discord.Embed) -> None:
+        nonlocal reply
+        if reply is None:
+            reply = await message.reply(embed=embed, allowed_mentions=NO_PINGS)
+        else:
+            await reply.edit(embed=embed, allowed_mentions=NO_PINGS)
+
+    live = LiveEdits(screened, show) if getattr(bot.engine, "writer", None) is not None else None
     try:
-        answer, answer_id = await bot.desk.answer(screened, message.author.id, channel_label(message.channel.id))
-    except PvdError as error:
-        await _reply_text(message, str(error))
+        answer, answer_id = await bot.desk.answer(screened, message.author.id, channel_label(message.channel.id),
+                                                  on_text=live.push if live else None)
+    except Exception as exc:
+        if live is not None:
+            await live.finish()
+        if reply is not None:  # the text shown so far goes: the error takes its place
+            with suppress(discord.HTTPException):
+                await reply.delete()
+        if isinstance(exc, PvdError):
+            await _reply_text(message, str(exc))
+        else:
+            log.exception("Erreur inattendue en répondant au message %s", message.id)
+            await _reply_text(message, APOLOGY)
         return
-    except Exception:
-        log.exception("Erreur inattendue en répondant au message %s", message.id)
-        await _reply_text(message, APOLOGY)
-        return
+    if live is not None:
+        await live.finish()
     embed, view = render_answer(answer, answer_id)
     try:
+        if reply is not None:  # the written text is on screen: the card takes its place
+            await reply.edit(embed=embed, view=view, allowed_mentions=NO_PINGS)
+            return
         await message.reply(embed=embed, view=view, allowed_mentions=NO_PINGS)
     except discord.HTTPException as error:  # e.g. the bot may read this channel but not write in it
         log.warning("Réponse au message %s non envoyée (%s %s)", message.id, error.status, error.text)

@@ -117,13 +117,15 @@ def unsupported_fact(text: str, support: str) -> tuple[str, str] | None:
 
 
 def proper_names(text: str) -> list[str]:
-    """Capitalised words (or runs of them) that are not the first word of the sentence nor common openers."""
+    """Capitalised words (or runs of them) that are not common openers. The first word of the sentence counts
+    only in a run (« Marc Delattre ») or hyphenated (« Saint-Quentin »): alone, its capital may be grammar."""
     names = []
     opening = re.match(r"[\s«\"“(]*", text)
     start = opening.end() if opening else 0
     for match in _CAPITALISED.finditer(text):
         words = match.group(0)
-        if match.start() == start:  # the sentence's own capital: keep only what follows it
+        if match.start() == start and not re.match(r"[^ ]+-[A-ZÀ-Ý]", words):
+            # the sentence's own capital: only what follows it (« Saint-Quentin » is a name wherever it stands)
             words = words.split(" ", 1)[1] if " " in words else ""
         preceding = text[:match.start()].rstrip()
         if preceding.endswith((":", "«", "\"", "“", ".", "!", "?")) and " " not in words:
