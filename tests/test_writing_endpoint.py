@@ -68,6 +68,10 @@ def test_plain_answer__the_written_text_with_the_same_sources(small_index, encod
     user = sent["messages"][1]["content"]
     assert QUESTION in user and "[1] Séance S05 « Commerces et rez-de-chaussée vacants" in user
     assert "au-delà de 10 %" in user.lower()
+    first = extractive["sources"][0]
+    start = f"{int(first['start'] // 60)}:{int(first['start'] % 60):02d}"
+    assert f"[1] Séance S05 « {first['session_title']} » (atelier du 17 mars 2022), à {start} :\n" \
+           f"{first['text'].removeprefix('… ')[:60]}" in user  # the passage as its link plays it
     assert "AUCUNE RÉPONSE" in sent["messages"][0]["content"]  # the prompt file, in French
     assert llm.headers[0]["authorization"] == f"Bearer {API_KEY}"
     assert [(o.outcome, o.kept, o.dropped) for o in outcomes] == [("rédigée", 2, ())]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
 from bot.answer import Answer, Source
-from bot.compose import AnswerConfig, Passage, compose, french_date
+from bot.compose import AnswerConfig, Passage, compose, french_date, link_cue
 from bot.writing._client import WritingError, completion_text, make_client, within_deadline
 from bot.writing._config import LlmConfig
 from bot.writing._guard import Dropped, SentenceSplitter, check_sentence, citations
@@ -156,7 +156,9 @@ def numbered_passages(passages: Sequence[Passage], sources: Sequence[Source], cy
                 where += f", à {timestamp_label(source.start)}"
         else:
             where = f"Document « {chunk.document} »"
-        numbered.append(NumberedPassage(source.rank, where, trimmed(chunk.text)))
+        # From where the link opens: what a sentence says can be checked by playing the replay from there.
+        text = " ".join(c.text for c in chunk.cues[link_cue(chunk, passage.focus):]) if chunk.cues else chunk.text
+        numbered.append(NumberedPassage(source.rank, where, trimmed(text)))
     return numbered
 
 
