@@ -17,6 +17,7 @@ from bot.answer import Answer
 from bot.compose import ABSTAIN_LEAD, compose
 from bot.engine import Engine
 from bot.feedback import FeedbackStore
+from bot.terminal import FALLBACK_NOTE
 from bot.writing import LlmConfig, Writer, WritingOutcome
 from bot.writing._writer import CAVEAT
 from tests.fixtures.writing import API_KEY, MODEL, FakeLlm
@@ -233,6 +234,17 @@ def test_cli_terminal__the_text_streams_then_the_sources(small_index, llm: FakeL
     assert text == GOOD
     assert sources.lstrip().startswith("[1] S05 · Commerces et rez-de-chaussée vacants")
     assert "▶ Replay à" in sources and llm.streamed == [True]
+
+
+def test_cli_terminal__a_stream_cut_short_is_followed_by_the_extractive_answer(small_index, llm: FakeLlm) -> None:
+    llm.hang(after=20, text=GOOD)  # the first sentence, then nothing until the time-out
+    result = CliRunner().invoke(main, ["ask", QUESTION, "--index", str(small_index)],
+                                env=cli_env(llm, small_index, timeout="1"))
+    assert result.exit_code == 0, result.output
+    shown, rest = result.stdout.split("\n\n", 1)
+    assert shown == GOOD.split(" Au-delà de 20 %")[0]
+    assert rest.startswith(f"{FALLBACK_NOTE}\nVoici ce qu'en dit le cycle :")
+    assert "Traceback" not in result.output
 
 
 def test_cli_chat__the_written_answer_then_the_sources(small_index, llm: FakeLlm) -> None:
