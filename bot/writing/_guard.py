@@ -26,7 +26,7 @@ _MONTH = re.compile(r"\b(janvier|février|fevrier|mars|avril|mai|juin|juillet|ao
                     r"novembre|décembre|decembre)\b", re.IGNORECASE)
 _ACRONYM = re.compile(r"\b[A-ZÀ-Ý](?:[A-ZÀ-Ý0-9&]*[A-ZÀ-Ý])(?:-[A-ZÀ-Ý]{1,4})*\b")
 _CAPITALISED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿœ]+(?:[-' ][A-ZÀ-Ý][a-zà-ÿœ]+)*\b")
-#: Capitalised words that are not names: sentence openers after a colon or a quote, and French usage.
+#: Capitalised words that are not names: openers (after a colon or a quote, in a run) and French usage.
 _NOT_NAMES = {fold(w) for w in (
     "Le", "La", "Les", "Un", "Une", "Des", "Du", "De", "Ce", "Cette", "Ces", "Il", "Elle", "Ils", "Elles", "On",
     "Vous", "Nous", "Je", "Pour", "Par", "Dans", "Avec", "Sans", "Sur", "En", "Au", "Aux", "Et", "Mais", "Ou",
@@ -95,8 +95,9 @@ def unsupported_fact(text: str, support: str) -> tuple[str, str] | None:
     acronym or proper name. None when everything is there."""
     folded = fold(support)
     values = _number_values(support)
+    percentages = _percentages(support)
     for match in _PERCENT.finditer(text):
-        if _normalise(match.group(1)) not in _percentages(support):
+        if _normalise(match.group(1)) not in percentages:
             return "pourcentage", match.group(0).strip()
     for match in _NUMBER.finditer(text):
         if not _number_supported(match.group(0), values):
@@ -108,7 +109,7 @@ def unsupported_fact(text: str, support: str) -> tuple[str, str] | None:
         if not _contains(folded, fold(match.group(0))):
             return "date", match.group(0)
     for match in _ACRONYM.finditer(text):
-        if len(match.group(0)) >= 2 and not _contains(folded, fold(match.group(0))):
+        if not _contains(folded, fold(match.group(0))):
             return "sigle", match.group(0)
     for name in proper_names(text):
         if not _contains(folded, fold(name)):
@@ -127,11 +128,7 @@ def proper_names(text: str) -> list[str]:
         if match.start() == start and not re.match(r"[^ ]+-[A-ZÀ-Ý]", words):
             # the sentence's own capital: only what follows it (« Saint-Quentin » is a name wherever it stands)
             words = words.split(" ", 1)[1] if " " in words else ""
-        preceding = text[:match.start()].rstrip()
-        if preceding.endswith((":", "«", "\"", "“", ".", "!", "?")) and " " not in words:
-            if fold(words) in _NOT_NAMES:
-                continue
-        kept = [w for w in re.split(r" ", words) if w and fold(w) not in _NOT_NAMES]
+        kept = [w for w in words.split(" ") if w and fold(w) not in _NOT_NAMES]
         if kept:
             names.append(" ".join(kept))
     return names
