@@ -13,6 +13,7 @@ from contextlib import closing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit
 
 from bot.answer import Answer, Source
 from bot.compose import AnswerConfig, Passage, compose, french_date, link_cue
@@ -65,6 +66,11 @@ class Writer:
         self.config = config
         self._record = record
         self._client = client if client is not None else make_client(config)
+        url = urlsplit(config.url)
+        host = f"{url.hostname}:{url.port}" if url.port else url.hostname or ""
+        address = url._replace(netloc=host).geturl()  # without a login that the URL might carry
+        log.info("Réponses rédigées par le modèle %s via %s (délai %g s) ; réponse par extraits en cas d'échec.",
+                 config.model, address, config.timeout)
 
     def write(self, found: Found, extractive: Answer, config: AnswerConfig = AnswerConfig(), *,
               on_text: OnText | None = None) -> Answer:
