@@ -24,7 +24,7 @@ from sklearn.model_selection import KFold
 from bot.compose import Passage, compose
 from bot.engine import Engine
 from bot.evaluate import EvalReport, Outcome, load_questions
-from index.ranking import Moment, RankingConfig, select_moments
+from index.ranking import Moment, RankingConfig, evidence, select_moments
 
 FEATURES = ("window", "pair", "segment", "coverage", "fused")
 FOLDS = 5
@@ -82,21 +82,25 @@ def fit_weights(engine: Engine, asked: list[Asked], base: RankingConfig) -> Rank
 
     def merit(config: RankingConfig) -> float:
         f = report(engine, asked, config).figures()
-        return f["hit@1"] + f["link_hit@3"] + roc_auc_score(answerable, margins(asked, config))
+        return f["hit@1"] + f["link_hit@3"] + roc_auc_score(answerable, margins(asked, config)[:, 0])
 
     grid = [replace(base, window_weight=w, pair_weight=p, segment_weight=s, coverage_weight=c, fused_weight=z)
             for (w, p, s), c, z in product(GRID["mix"], GRID["coverage_weight"], GRID["fused_weight"])]
     return max(grid, key=merit)
 
 
+def rescored(a: Asked, config: RankingConfig) -> list[Moment]:
+    return [replace(m, score=config.score(m.features)) for m in a.moments]
+
+
 def margins(asked: list[Asked], config: RankingConfig) -> np.ndarray:
-    """Best moment score above the index's noise level, per question: the abstention feature."""
-    return np.array([max((config.score(m.features) for m in a.moments), default=0.0) - a.noise for a in asked])
+    """The abstention evidence per question (index.ranking.evidence): (margin over noise, session share)."""
+    return np.array([evidence(rescored(a, config), a.noise) for a in asked]).reshape(-1, 2)
 
 
-def fit_abstention(x: np.ndarray, answerable: np.ndarray) -> tuple[float, float]:
-    model = LogisticRegression(C=np.inf).fit(x.reshape(-1, 1), answerable)
-    return float(model.coef_[0][0]), float(model.intercept_[0])
+def fit_abstention(x: np.ndarray, answerable: np.ndarray) -> tuple[float, float, float]:
+    model = LogisticRegression(C=1e4).fit(x, answerable)
+    return float(model.coef_[0][0]), float(model.coef_[0][1]), float(model.intercept_[0])
 
 
 def report(engine: Engine, asked: list[Asked], config: RankingConfig) -> EvalReport:
@@ -104,9 +108,8 @@ def report(engine: Engine, asked: list[Asked], config: RankingConfig) -> EvalRep
     index = engine.index()
     out = EvalReport()
     for a in asked:
-        moments = [replace(m, score=config.score(m.features)) for m in a.moments]
-        best = max((m.score for m in moments), default=0.0)
-        p = config.probability(best, a.noise)
+        moments = rescored(a, config)
+        p = config.probability(*evidence(moments, a.noise))
         kept = select_moments(moments, 10, config.per_session, config.min_gap_seconds)
         passages = [Passage(c, m.score, m.cues, c.start, c.end) for m in kept for c in [index.chunk(m.row)]]
         answer = compose(a.item["q"], passages, index.cycle, True)
@@ -131,9 +134,9 @@ def cross_validated(engine: Engine, asked: list[Asked], base: RankingConfig) -> 
 def fitted(engine: Engine, base: RankingConfig, asked: list[Asked]) -> RankingConfig:
     config = fit_weights(engine, asked, base)
     answerable = np.array([not a.item.get("abstain") for a in asked])
-    slope, intercept = fit_abstention(margins(asked, config), answerable)
-    config = replace(config, slope=slope, intercept=intercept)
-    p = np.array([config.probability(m, 0.0) for m in margins(asked, config)])
+    slope, share_weight, intercept = fit_abstention(margins(asked, config), answerable)
+    config = replace(config, slope=slope, share_weight=share_weight, intercept=intercept)
+    p = np.array([config.probability(*m) for m in margins(asked, config)])
     # Decline below the level that keeps 99 % of the answerable questions answered (questions from unseen
     # sessions score lower: leave room); sure above the level that 95 % of the out-of-scope ones stay under.
     decline = float(np.quantile(p[answerable], 0.01))
@@ -162,7 +165,7 @@ def main() -> None:
     print(describe("fitting set (5-fold CV)", cv.figures(), roc_auc_score(answerable, p)))
     final = fitted(engine, base, asked)
     print("RankingConfig(" + ", ".join(f"{k}={getattr(final, k):.4g}" for k in (
-        "window_weight", "pair_weight", "segment_weight", "coverage_weight", "fused_weight", "slope", "intercept",
+        "window_weight", "pair_weight", "segment_weight", "coverage_weight", "fused_weight", "slope", "share_weight", "intercept",
         "decline_below", "sure_above")) + ")")
     if args.check:
         other = Engine(args.check[1], model=args.model)

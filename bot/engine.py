@@ -15,7 +15,7 @@ from bot.answer import Answer
 from bot.compose import AnswerConfig, Passage, compose
 from index.encoders import Encoder, load_encoder
 from index.search import HybridIndex, Query
-from index.ranking import RankingConfig, ranking_for_model, select_moments
+from index.ranking import RankingConfig, evidence, ranking_for_model, select_moments
 from index.store import check_model, open_generation, require_generation
 from ingest.errors import PvdError
 from ingest.models import Cycle
@@ -86,8 +86,7 @@ class Engine:
         r = self.ranking
         hits = index.search(query, k=r.candidates, dense_weight=r.dense_list, lexical_weight=r.lexical_list)
         moments = index.moments(query, hits, r)
-        best = max((m.score for m in moments), default=0.0)
-        confidence = r.probability(best, index.served.manifest.noise) if moments else 0.0
+        confidence = r.probability(*evidence(moments, index.served.manifest.noise)) if moments else 0.0
         answered = confidence >= r.decline_below
         full = answered or rank_only
         kept = select_moments(moments, (k or self.config.max_sources) if full else self.config.suggestions,

@@ -11,8 +11,8 @@ Its score is a small linear combination of evidence, fitted on the demo question
   segment and its neighbours.
 
 Whether the best moment answers the question is a probability: a logistic function of its score above the
-index's noise level (how high off-topic questions score on this index: index.calibration), fitted with
-cross-validation on the demo questions. Below ``decline_below`` the assistant says it does not know;
+index's noise level (how high off-topic questions score on this index: index.calibration) and of how many of
+the best windows come from its session, fitted with cross-validation on the demo questions. Below ``decline_below`` the assistant says it does not know;
 between that and ``sure_above`` it answers with a caveat.
 """
 
@@ -68,10 +68,12 @@ class RankingConfig:
     segment_weight: float = 0.5
     coverage_weight: float = 0.1
     fused_weight: float = 0.06
-    slope: float = 130.6  # abstention: P(answer) = logistic(slope × (score − noise) + intercept)
-    intercept: float = -19.13
-    decline_below: float = 0.47
-    sure_above: float = 0.70
+    # abstention: P(answer) = logistic(slope × (best score − noise) + share_weight × share + intercept)
+    slope: float = 119.2
+    share_weight: float = 6.24
+    intercept: float = -19.51
+    decline_below: float = 0.43
+    sure_above: float = 0.72
     per_session: int = 2  # neighbouring moments of one session may not fill every slot
     min_gap_seconds: float = 45.0  # two sources of one session point at different moments
 
@@ -79,9 +81,9 @@ class RankingConfig:
         return (self.window_weight * f.window + self.pair_weight * f.pair + self.segment_weight * f.segment
                 + self.coverage_weight * f.coverage + self.fused_weight * f.fused)
 
-    def probability(self, score: float, noise: float) -> float:
-        """How likely the best moment answers the question, from its score above the index's noise level."""
-        z = self.slope * (score - noise) + self.intercept
+    def probability(self, margin: float, share: float) -> float:
+        """How likely the best moment answers the question, from its evidence (``evidence``)."""
+        z = self.slope * margin + self.share_weight * share + self.intercept
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
@@ -109,6 +111,19 @@ def ranking_for_model(model: str) -> RankingConfig:
     if "minilm" in model.lower():
         return RankingConfig(slope=MINILM_SLOPE, intercept=MINILM_INTERCEPT)
     return RankingConfig()
+
+
+def evidence(moments: Sequence[Moment], noise: float, depth: int = 10) -> tuple[float, float]:
+    """What the decision to answer rests on: the best moment's score above the index's noise level, and the
+    share of the ``depth`` best-fused windows that come from the best moment's session (or fiche). An answer
+    the cycle holds tends to gather its session's windows at the top; a chance resemblance stands alone."""
+    if not moments:
+        return -1.0, 0.0
+    best = max(moments, key=lambda m: m.score)
+    fused: dict[int, tuple[float, str]] = {m.row: (m.features.fused, m.session_id or m.document) for m in moments}
+    top = sorted(fused.values(), key=lambda item: -item[0])[:depth]
+    source = best.session_id or best.document
+    return best.score - noise, sum(key == source for _, key in top) / len(top)
 
 
 def select_moments(moments: Sequence[Moment], limit: int, per_session: int, min_gap: float) -> list[Moment]:

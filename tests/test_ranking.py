@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.ranking import Moment, MomentFeatures, RankingConfig, joined_with_next, select_moments, window_vectors
+from index.ranking import (Moment, MomentFeatures, RankingConfig, evidence, joined_with_next, select_moments,
+                           window_vectors)
 from index.text import Vocabulary
 from ingest.lexicon import parse_lexicon, read_lexicon
 
@@ -32,9 +33,19 @@ def test_sources__a_fiche_section_is_cited_once():
 
 def test_decision__probability_rises_with_the_score_above_the_index_noise():
     config = RankingConfig()
-    low, mid, high = (config.probability(0.85 + margin, noise=0.85) for margin in (0.05, 0.15, 0.25))
+    low, mid, high = (config.probability(margin, share=0.5) for margin in (0.05, 0.16, 0.25))
     assert 0.0 <= low < config.decline_below <= mid < high <= 1.0
-    assert config.probability(1.0, noise=0.95) < config.probability(1.0, noise=0.80)  # a noisier index asks more
+    assert config.probability(0.15, share=0.2) <= config.probability(0.15, share=0.9)
+
+
+def test_evidence__margin_over_the_noise_and_how_many_top_windows_share_the_best_session():
+    def at(row: int, session: str, score: float, fused: float) -> Moment:
+        return Moment(row, session, "t.vtt", None, 10.0 * row, (0, 0), MomentFeatures(0, 0, 0, 0, fused), score)
+
+    moments = [at(0, "S01", 0.95, 2.0), at(0, "S01", 0.90, 2.0), at(1, "S01", 0.80, 1.5), at(2, "S02", 0.85, 1.0),
+               at(3, "S03", 0.70, 0.5)]
+    margin, share = evidence(moments, noise=0.85, depth=3)
+    assert abs(margin - 0.10) < 1e-9 and abs(share - 2 / 3) < 1e-9
 
 
 def test_pair_evidence__joins_each_segment_to_the_next_of_its_own_window_only():
