@@ -19,7 +19,8 @@ from index.text import Vocabulary
 from ingest.errors import IndexError_, PvdError
 from ingest.models import Chunk, Cycle, content_hash
 
-SEGMENT_SECONDS = 15.0  # a link points at one of these, not at the start of a 60–90 s window
+SEGMENT_SECONDS = 15.0
+MAX_CELL_CHARS = 2_000  # ~15 s of speech is 300 characters; a flood of cues must not make one huge text  # a link points at one of these, not at the start of a 60–90 s window
 
 
 @dataclass
@@ -90,6 +91,21 @@ def segment_text(chunk: Chunk, cue_from: int, cue_to: int) -> str:
     return " ".join(c.text for c in chunk.cues[cue_from:cue_to + 1])
 
 
+def grid_cells(chunks: list[Chunk], seconds: float = SEGMENT_SECONDS) -> dict[tuple[str, int], str]:
+    """The whole text of each grid cell of each session, gathered from every window that holds part of it.
+
+    A window that starts or ends inside a cell holds only part of it; embedding the whole cell once, for every
+    window that touches it, embeds each second of replay once (the cost of indexing a replay) and gives the
+    cell its full context. Bounded: a cell keeps at most MAX_CELL_CHARS characters.
+    """
+    cues: dict[tuple[str, int], dict[tuple[float, float, str], None]] = {}
+    for chunk in chunks:
+        if chunk.kind == "transcript" and chunk.session_id:
+            for cue in chunk.cues:
+                cues.setdefault((chunk.session_id, int(cue.start // seconds)), {})[(cue.start, cue.end, cue.text)] = None
+    return {cell: " ".join(text for _, _, text in sorted(found))[:MAX_CELL_CHARS] for cell, found in cues.items()}
+
+
 def previous_generation(index_dir: Path, encoder: Encoder,
                         rebuild: bool) -> tuple[StoredGeneration | None, str | None]:
     """The live generation if its vectors can be reused, else None and why, in French (None: no index yet)."""
@@ -155,9 +171,10 @@ def build_index(cycle: Cycle, chunks: list[Chunk], index_dir: Path, encoder: Enc
         keys = [content_hash(encoder.name, t) for t in texts]
         segments: list[Segment] = []
         segment_texts: list[str] = []
+        cells = grid_cells(chunks)
         for row, chunk in enumerate(chunks):
             for cue_from, cue_to in split_segments(chunk):
-                text = segment_text(chunk, cue_from, cue_to)
+                text = cells[(chunk.session_id or "", int(chunk.cues[cue_from].start // SEGMENT_SECONDS))]
                 segments.append(Segment(row, cue_from, cue_to, content_hash(encoder.name, "segment", text)))
                 segment_texts.append(text)
 

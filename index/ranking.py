@@ -63,17 +63,17 @@ class RankingConfig:
     lexical_list: float = 1.0  # weight of the lexical list in the fusion (0: off)
     candidates: int = 20  # fused windows whose moments are scored
     # Fitted on examples/demo/questions.jsonl by `python -m bench.fit_ranking` (README, « Qualité »).
-    window_weight: float = 0.5
-    pair_weight: float = 0.0  # measured, not chosen by the fit on the demo: kept as a feature to refit
-    segment_weight: float = 0.5
-    coverage_weight: float = 0.1
-    fused_weight: float = 0.06
+    window_weight: float = 0.4
+    pair_weight: float = 0.3
+    segment_weight: float = 0.3
+    coverage_weight: float = 0.15
+    fused_weight: float = 0.04
     # abstention: P(answer) = logistic(slope × (best score − noise) + share_weight × share + intercept)
-    slope: float = 119.2
-    share_weight: float = 6.24
-    intercept: float = -19.51
-    decline_below: float = 0.43
-    sure_above: float = 0.72
+    slope: float = 101.9
+    share_weight: float = 6.9
+    intercept: float = -15.39
+    decline_below: float = 0.47
+    sure_above: float = 0.75
     per_session: int = 2  # neighbouring moments of one session may not fill every slot
     min_gap_seconds: float = 45.0  # two sources of one session point at different moments
 
