@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench eval clean
+.PHONY: install demo test check docs bench eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -22,8 +22,16 @@ demo: install
 test: install
 	$(VENV)/bin/pytest
 
+# The quick loop while working (under a minute): everything but the tests marked slow.
+check: install
+	$(VENV)/bin/pytest -m "not slow" -q -x
+
 eval: install
 	$(VENV)/bin/pvd eval examples/demo/questions.jsonl
+
+# The README's usage block, from the commands themselves (a test fails when it drifts).
+docs: install
+	$(PY) -m bot.usage README.md
 
 bench: install
 	$(PY) -m bench

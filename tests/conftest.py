@@ -37,7 +37,8 @@ def encoder():
 
 @pytest.fixture(scope="session")
 def demo_index(tmp_path_factory: pytest.TempPathFactory, encoder) -> Path:
-    """The demo corpus indexed once for the whole run (read-only for tests: copy it to modify)."""
+    """The whole demo corpus indexed once for the run (read-only: copy it to modify). Tests that need it are
+    marked slow; most tests use ``small_index``."""
     from bot.ingestion import run_ingest
 
     index_dir = tmp_path_factory.mktemp("demo-index") / "index"
@@ -51,3 +52,42 @@ def demo_corpus(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(DEMO_CORPUS, target)
     return target
+
+
+#: The small corpus most tests use: three sessions in three caption formats, and the cycle's own fiche.
+SMALL_SESSIONS = ("S03", "S04", "S05")  # Guise visit (SRT), housing (SBV), shops (youtube-transcript-api JSON)
+
+
+def trimmed_demo(target: Path, sessions: tuple[str, ...] = SMALL_SESSIONS) -> Path:
+    """A writable copy of the demo corpus cut down to ``sessions`` and the cycle fiche (no session fiches)."""
+    shutil.copytree(DEMO_CORPUS, target)
+    trim_catalogue(target, sessions)
+    for fiche in (target / "fiches").iterdir():
+        if fiche.name != "fiche-cycle-pvd-aisne.txt":
+            fiche.unlink()
+    return target
+
+
+def trim_catalogue(corpus: Path, sessions: tuple[str, ...]) -> None:
+    """Keep only ``sessions`` in the corpus's cycle.toml (and drop their attached fiches)."""
+    head, *blocks = (corpus / "cycle.toml").read_text(encoding="utf-8").split("[[session]]")
+    kept = ["\n".join(line for line in b.splitlines() if not line.startswith("fiches")) + "\n"
+            for b in blocks if any(f'id = "{sid}"' in b for sid in sessions)]
+    (corpus / "cycle.toml").write_text("[[session]]".join([head, *kept]), encoding="utf-8")
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    """A private, writable three-session copy of the demo corpus (SMALL_SESSIONS)."""
+    return trimmed_demo(tmp_path / "corpus")
+
+
+@pytest.fixture(scope="session")
+def small_index(tmp_path_factory: pytest.TempPathFactory, encoder) -> Path:
+    """The small corpus indexed once for the whole run (read-only for tests: copy it to modify)."""
+    from bot.ingestion import run_ingest
+
+    root = tmp_path_factory.mktemp("small")
+    index_dir = root / "index"
+    run_ingest(trimmed_demo(root / "corpus"), index_dir, encoder, fetcher=None)
+    return index_dir

@@ -9,11 +9,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from bot.engine import Engine
 from index.calibration import noise_level
 from index.ranking import RankingConfig
 from index.store import current_generation, read_generation
+
+pytestmark = pytest.mark.slow  # the whole demo index: the decision is checked on the full corpus
 
 #: Questions near the cycle's words (friche, commune, intercommunale, mairie) about what it does not cover.
 NEAR_DOMAIN = (

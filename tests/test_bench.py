@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.synthetic import build_scale_index
 from bot.engine import Engine
 from index.store import current_generation, read_generation
+
+pytestmark = pytest.mark.slow  # builds the benchmark's synthetic index from the whole demo index
 
 
 def test_synthetic_hours__give_an_index_the_engine_answers_from(tmp_path, demo_index, encoder):

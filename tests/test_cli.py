@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from tests.conftest import trim_catalogue, trimmed_demo
 
 CONTRACT_KEYS = {"question", "answered", "answer", "generated", "sources"}  # generated: false without PVD_LLM_URL
 SOURCE_KEYS = {"rank", "kind", "session", "session_title", "module", "date", "start", "end", "url", "document",
@@ -20,8 +21,8 @@ def run(*args: str, input: str | None = None):
     return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
-def test_ask_json__matches_the_contract_and_links_to_the_second(demo_index):
-    result = run("ask", "Comment lutter contre les commerces vides en centre-bourg ?", "--index", str(demo_index),
+def test_ask_json__matches_the_contract_and_links_to_the_second(small_index):
+    result = run("ask", "Comment lutter contre les commerces vides en centre-bourg ?", "--index", str(small_index),
                  "--json")
     assert result.exit_code == 0, result.output
     answer = json.loads(result.output)
@@ -38,9 +39,9 @@ def test_ask_json__matches_the_contract_and_links_to_the_second(demo_index):
             assert source["url"] is None and source["start"] is None and source["document"].startswith("fiches/")
 
 
-def test_ask_json_stdin__one_json_line_per_question_in_order(demo_index):
+def test_ask_json_stdin__one_json_line_per_question_in_order(small_index):
     questions = "Quelles aides pour rénover les logements vacants ?\n\nQuelle est la recette de la tarte tatin ?\n"
-    result = run("ask", "--json", "-", "--index", str(demo_index), input=questions)
+    result = run("ask", "--json", "-", "--index", str(small_index), input=questions)
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert [a["question"] for a in lines] == ["Quelles aides pour rénover les logements vacants ?", "",
@@ -49,22 +50,22 @@ def test_ask_json_stdin__one_json_line_per_question_in_order(demo_index):
     assert "La question est vide" in lines[1]["error"]  # a blank line keeps its place
 
 
-def test_ask_out_of_scope__says_it_does_not_know_and_exits_zero(demo_index):
-    result = run("ask", "Qui a gagné la coupe du monde de football 2018 ?", "--index", str(demo_index))
+def test_ask_out_of_scope__says_it_does_not_know_and_exits_zero(small_index):
+    result = run("ask", "Qui a gagné la coupe du monde de football 2018 ?", "--index", str(small_index))
     assert result.exit_code == 0
     assert "Je ne sais pas" in result.output
 
 
-def test_ask_readable__shows_session_date_and_replay_link(demo_index):
-    result = run("ask", "Comment fonctionne une boutique à l'essai ?", "--index", str(demo_index))
+def test_ask_readable__shows_session_date_and_replay_link(small_index):
+    result = run("ask", "Comment fonctionne une boutique à l'essai ?", "--index", str(small_index))
     assert result.exit_code == 0
     assert "Voici ce qu'en dit le cycle" in result.output
     assert "▶ Replay à" in result.output and "https://www.youtube.com/watch?v=" in result.output
 
 
-def test_ask_without_index__builds_the_default_one_first_and_says_so(demo_corpus, tmp_path, monkeypatch):
-    _keep_sessions(demo_corpus, "S09")  # a one-session corpus keeps this first build short
-    monkeypatch.setenv("PVD_CORPUS", str(demo_corpus))
+def test_ask_without_index__builds_the_default_one_first_and_says_so(tmp_path, monkeypatch):
+    corpus = trimmed_demo(tmp_path / "corpus", ("S09",))  # a one-session corpus keeps this first build short
+    monkeypatch.setenv("PVD_CORPUS", str(corpus))
     monkeypatch.setenv("PVD_DATA_DIR", str(tmp_path / "data"))  # no --index: the default index is built
     result = CliRunner().invoke(main, ["ask", "Qu'est-ce qu'une ORT ?", "--json"])
     assert result.exit_code == 0
@@ -72,50 +73,38 @@ def test_ask_without_index__builds_the_default_one_first_and_says_so(demo_corpus
     assert json.loads(result.stdout.strip().splitlines()[-1])["answered"] is True
 
 
-def test_ask_empty_question__french_error_and_non_zero_exit(demo_index):
-    result = CliRunner().invoke(main, ["ask", "   ", "--index", str(demo_index)])
+def test_ask_empty_question__french_error_and_non_zero_exit(small_index):
+    result = CliRunner().invoke(main, ["ask", "   ", "--index", str(small_index)])
     assert result.exit_code != 0
     assert "La question est vide" in result.stderr
 
 
-def _keep_sessions(corpus: Path, *keep: str) -> None:
-    """Cut the catalogue down to some sessions (and no session fiches)."""
-    text = (corpus / "cycle.toml").read_text(encoding="utf-8")
-    head, *blocks = text.split("[[session]]")
-    kept = [b for b in blocks if any(f'id = "{sid}"' in b for sid in keep)]
-    kept = ["\n".join(line for line in b.splitlines() if not line.startswith("fiches")) + "\n" for b in kept]
-    (corpus / "cycle.toml").write_text("[[session]]".join([head, *kept]), encoding="utf-8")
-    for fiche in (corpus / "fiches").iterdir():
-        if fiche.suffix in {".pdf", ".docx"}:
-            fiche.unlink()
-
-
-def _copy_index(demo_index: Path, tmp_path: Path) -> str:
-    """A writable copy of the demo index, so an ingest only embeds what the test changes."""
-    shutil.copytree(demo_index, tmp_path / "idx")
+def _copy_index(index: Path, tmp_path: Path) -> str:
+    """A writable copy of an index, so an ingest only embeds what the test changes."""
+    shutil.copytree(index, tmp_path / "idx")
     return str(tmp_path / "idx")
 
 
-def test_ingest__reports_changes_per_session_then_nothing_on_a_second_run(demo_corpus, demo_index, tmp_path):
-    index = _copy_index(demo_index, tmp_path)
-    caption = demo_corpus / "transcripts" / "S04-habitat.sbv"
+def test_ingest__reports_changes_per_session_then_nothing_on_a_second_run(small_corpus, small_index, tmp_path):
+    index = _copy_index(small_index, tmp_path)
+    caption = small_corpus / "transcripts" / "S04-habitat.sbv"
     caption.write_text(caption.read_text(encoding="utf-8").replace("Denormandie", "Denormandie (dispositif fiscal)"),
                        encoding="utf-8")
-    _keep_sessions(demo_corpus, *[f"S{n:02d}" for n in range(1, 12)])  # S12 removed from the catalogue
-    first = run("ingest", "--corpus", str(demo_corpus), "--index", index, "--no-youtube")
+    trim_catalogue(small_corpus, ("S03", "S04"))  # S05 removed from the catalogue
+    first = run("ingest", "--corpus", str(small_corpus), "--index", index, "--no-youtube")
     assert first.exit_code == 0, first.output
     assert "S04 « Habiter le centre-bourg" in first.output and "modifié(s)" in first.output
-    assert "S12 « " not in first.output and "S12 :" in first.output and "retiré(s)" in first.output
+    assert "S05 « " not in first.output and "S05 :" in first.output and "retiré(s)" in first.output
     assert "Index publié" in first.output
-    second = run("ingest", "--corpus", str(demo_corpus), "--index", index, "--no-youtube")
+    second = run("ingest", "--corpus", str(small_corpus), "--index", index, "--no-youtube")
     assert "Aucun changement" in second.output
 
 
-def test_ingest_with_broken_catalogue__french_error_and_index_kept(demo_corpus, demo_index, tmp_path):
-    index = _copy_index(demo_index, tmp_path)
-    toml = demo_corpus / "cycle.toml"
+def test_ingest_with_broken_catalogue__french_error_and_index_kept(small_corpus, small_index, tmp_path):
+    index = _copy_index(small_index, tmp_path)
+    toml = small_corpus / "cycle.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace('module = "M2"', 'module = "M9"', 1), encoding="utf-8")
-    broken = CliRunner().invoke(main, ["ingest", "--corpus", str(demo_corpus), "--index", index])
+    broken = CliRunner().invoke(main, ["ingest", "--corpus", str(small_corpus), "--index", index])
     assert broken.exit_code != 0 and "M9" in broken.stderr
     still = run("ask", "Comment rénover les vitrines des commerces ?", "--index", index, "--json")
     assert json.loads(still.output)["answered"] is True
@@ -131,10 +120,10 @@ def test_ingest_dry_run__lists_each_session_with_format_cues_and_chunks(demo_cor
     assert "sous-titres" in result.output and "passages" in result.output
 
 
-def test_ingest_with_a_broken_caption_file__session_kept_and_others_updated(demo_corpus, demo_index, tmp_path):
-    index = _copy_index(demo_index, tmp_path)
-    (demo_corpus / "transcripts" / "S03-guise.srt").write_text("ceci n'est pas un sous-titre", encoding="utf-8")
-    result = run("ingest", "--corpus", str(demo_corpus), "--index", index, "--no-youtube")
+def test_ingest_with_a_broken_caption_file__session_kept_and_others_updated(small_corpus, small_index, tmp_path):
+    index = _copy_index(small_index, tmp_path)
+    (small_corpus / "transcripts" / "S03-guise.srt").write_text("ceci n'est pas un sous-titre", encoding="utf-8")
+    result = run("ingest", "--corpus", str(small_corpus), "--index", index, "--no-youtube")
     assert result.exit_code == 0
     assert "⚠ S03" in result.output and "S03-guise.srt" in result.output and "conservés" in result.output
     guise = json.loads(run("ask", "Qui était Godin et pourquoi le Familistère ?", "--index", index, "--json").output)
@@ -149,14 +138,19 @@ def test_sessions__lists_the_catalogue_by_module_with_replay_links():
 
 
 @pytest.mark.parametrize("mode", ["hybride", "lexical", "dense"])
-def test_eval__prints_the_quality_figures(demo_index, mode):
-    result = run("eval", "examples/demo/questions.jsonl", "--index", str(demo_index), "--mode", mode)
+def test_eval__prints_the_quality_figures(small_index, tmp_path, mode):
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in (
+        {"q": "Comment rénover les vitrines des commerces ?", "session": "S05", "start": 0, "end": 400},
+        {"q": "Qui était Godin ?", "session": "S03"},
+        {"q": "Quel temps fera-t-il demain ?", "abstain": True})), encoding="utf-8")
+    result = run("eval", str(questions), "--index", str(small_index), "--mode", mode)
     assert result.exit_code == 0, result.output
     assert "hit@1" in result.output and "link hit@3" in result.output and "déclinées" in result.output
 
 
-def test_chat__answers_then_quits(demo_index):
-    result = run("chat", "--index", str(demo_index), input="Qu'est-ce que le permis de louer ?\n/quitter\n")
+def test_chat__answers_then_quits(small_index):
+    result = run("chat", "--index", str(small_index), input="Qu'est-ce que le permis de louer ?\n/quitter\n")
     assert result.exit_code == 0
     assert "Voici ce qu'en dit le cycle" in result.output and "À bientôt" in result.output
 

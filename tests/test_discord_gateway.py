@@ -27,6 +27,8 @@ from tests.fixtures.discord.fake_discord import (APP_ID, GUILD_ID, TOKEN, Call, 
 from tests.fixtures.discord.fake_gateway import GATEWAY_PATH, IDENTIFY, RESUME, RESUME_PATH
 from tests.fixtures.discord.harness import connected_bot, make_settings
 
+pytestmark = pytest.mark.slow  # the real discord.py client connects, resumes and reconnects: ~20 s
+
 QUESTION = "Qu'est-ce qu'une Petite ville de demain ?"
 SESSION_TITLE = "Lancement du cycle : être une Petite ville de demain"
 REPLAY_LINK = "https://www.youtube.com/watch?v=pVd0S01aisn&t="
