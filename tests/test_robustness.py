@@ -17,9 +17,9 @@ import pytest
 
 from bot.engine import Engine
 from bot.ingestion import run_ingest
-from bot.settings import DEMO_CORPUS
+from index.errors import IndexCorruptError
 from index.store import CURRENT, current_generation
-from ingest.errors import IndexCorruptError
+from tests.conftest import trimmed_demo
 
 KEPT_SESSIONS = ("S03", "S06", "S11")  # three short sessions keep every ingest here to a few seconds
 PROBE = "Comment fonctionne le prêt de vélos-cargos partagés à Hirson ?"
@@ -60,18 +60,6 @@ Le financement des vélos-cargos vient du programme Petites villes de demain et 
 """
 
 
-def _small_corpus(target: Path) -> Path:
-    """The demo corpus cut down to three sessions and one fiche."""
-    shutil.copytree(DEMO_CORPUS, target)
-    header, *blocks = (target / "cycle.toml").read_text(encoding="utf-8").split("[[session]]")
-    kept = [b for b in blocks if any(f'id = "{sid}"' in b for sid in KEPT_SESSIONS)]
-    (target / "cycle.toml").write_text(header + "".join("[[session]]" + b for b in kept), encoding="utf-8")
-    for fiche in (target / "fiches").iterdir():
-        if fiche.name != "fiche-cycle-pvd-aisne.txt":
-            fiche.unlink()
-    return target
-
-
 def _add_session(corpus: Path) -> None:
     (corpus / "transcripts" / "S13-velos-cargos.vtt").write_text(NEW_TRANSCRIPT, encoding="utf-8")
     with open(corpus / "cycle.toml", "a", encoding="utf-8") as f:
@@ -94,7 +82,7 @@ class World:
     """A small indexed corpus, the same corpus with one session added, and both sets of answers."""
 
     def __init__(self, root: Path, encoder) -> None:
-        self.before_corpus = _small_corpus(root / "corpus-before")
+        self.before_corpus = trimmed_demo(root / "corpus-before", KEPT_SESSIONS)
         self.after_corpus = root / "corpus-after"
         shutil.copytree(self.before_corpus, self.after_corpus)
         _add_session(self.after_corpus)
