@@ -17,8 +17,10 @@ from typing import IO, Any, TypeVar
 
 import click
 
+from bot.errors import QuestionTooLongError
 from bot.settings import Settings, load_settings
-from ingest.errors import FileAccessError, IndexMissingError, PvdError, QuestionTooLongError
+from index.errors import IndexMissingError
+from ingest.errors import FileAccessError, PvdError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -13,19 +13,15 @@ from typing import TYPE_CHECKING
 
 from bot.answer import Answer
 from bot.compose import AnswerConfig, Passage, compose
+from bot.errors import QuestionError
 from index.encoders import Encoder, load_encoder
 from index.search import HybridIndex, Query
 from index.ranking import RankingConfig, evidence, ranking_for_model, select_moments
 from index.store import check_model, open_generation, require_generation
-from ingest.errors import PvdError
 from ingest.models import Cycle
 
 if TYPE_CHECKING:
     from bot.writing import OnText, Writer
-
-
-class QuestionError(PvdError):
-    """The question itself cannot be answered (empty...)."""
 
 
 class Engine:

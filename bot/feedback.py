@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answer import Answer
+from bot.errors import FeedbackError, UnknownAnswerError
 from bot.writing import WritingOutcome
 from index.text import fold
-from ingest.errors import PvdError
 from ingest.youtube_url import timestamp_label
 
 UP, DOWN = 1, -1
@@ -53,18 +53,6 @@ CREATE TABLE IF NOT EXISTS writing (
 );
 CREATE INDEX IF NOT EXISTS writing_asked_at ON writing (asked_at);
 """
-
-
-class FeedbackError(PvdError):
-    """The feedback database cannot be used."""
-
-    fix = "Vérifiez que le dossier de données (PVD_DATA_DIR) existe et est accessible en écriture."
-
-
-class UnknownAnswerError(FeedbackError):
-    """A vote names an answer the database does not hold (a database replaced since the answer was sent)."""
-
-    fix = "Posez à nouveau la question : la nouvelle réponse pourra recevoir votre avis."
 
 
 @dataclass(frozen=True)

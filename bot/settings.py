@@ -15,7 +15,8 @@ import platformdirs
 from dotenv import dotenv_values
 
 from bot.writing._config import LlmConfig, llm_config
-from ingest.errors import ConfigError, FileAccessError
+from index.errors import ConfigError
+from ingest.errors import FileAccessError
 
 #: The bundled demo corpus: the default when PVD_CORPUS is not set.
 DEMO_CORPUS = Path(__file__).resolve().parent.parent / "examples" / "demo"

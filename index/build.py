@@ -12,11 +12,12 @@ import numpy as np
 
 from index.calibration import noise_level
 from index.encoders import Encoder
+from index.errors import IngestBusyError
 from index.store import (Segment, StoredGeneration, current_generation, indexed_chunks, read_generation,
                          remove_stale, write_generation)
 from index.ranking import window_vectors
 from index.text import Vocabulary
-from ingest.errors import IndexError_, PvdError
+from ingest.errors import PvdError
 from ingest.models import Chunk, Cycle, content_hash
 
 SEGMENT_SECONDS = 15.0
@@ -43,11 +44,6 @@ class BuildResult:
     published: bool = False  # False when nothing changed: the live generation stays
     kept: dict[str, int] = field(default_factory=dict)  # passages kept from sources unread this time
     not_reused: str | None = None  # French: why the previous index's vectors were not reused
-
-
-class IngestBusyError(IndexError_):
-    cause = "Une autre indexation est déjà en cours sur cet index."
-    fix = "Attendez qu'elle se termine, puis relancez « pvd ingest » si besoin."
 
 
 @contextmanager

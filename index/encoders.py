@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ingest.errors import ConfigError
+from index.errors import ConfigError
 
 Progress = Callable[[int], None]  # called with the number of texts just encoded
 

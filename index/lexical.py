@@ -6,8 +6,8 @@ import math
 import sqlite3
 import threading
 
+from index.errors import IndexCorruptError
 from index.ranking import share_found
-from ingest.errors import IndexCorruptError
 
 
 class LexicalIndex:

@@ -16,7 +16,7 @@ from index.store import CHUNK_COLUMNS, ServedGeneration, chunk_from_row, open_ge
 from index.ranking import Moment, MomentFeatures, RankingConfig, joined_with_next, share_found
 from index.text import Vocabulary
 from index.vectors import FaissVectorStore, VectorStore
-from ingest.errors import IndexCorruptError
+from index.errors import IndexCorruptError
 from ingest.models import Chunk, Cycle
 
 RRF_K = 60  # the usual constant: ranks beyond ~60 barely count

@@ -24,7 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from ingest.errors import FileAccessError, IndexCorruptError, IndexMissingError, ModelMismatchError
+from index.errors import IndexCorruptError, IndexMissingError, ModelMismatchError
+from ingest.errors import FileAccessError
 from ingest.models import Chunk, Cycle, Module, Session
 
 FORMAT_VERSION = 1

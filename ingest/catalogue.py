@@ -13,16 +13,15 @@ import tomllib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ingest.corpus_paths import OutsideCorpus, canonical, scanned_files
+from ingest.corpus_paths import CATALOGUE_FILE, OutsideCorpus, canonical, scanned_files
 from ingest.encodings import decode_text
-from ingest.errors import CatalogueError, PvdError
+from ingest.errors import CatalogueError, CatalogueMissingError
 from ingest.fiches import SUPPORTED_EXTENSIONS
 from ingest.models import Cycle, Module, Session
 from ingest.safe_text import strip_controls, visible
 from ingest.toml_errors import syntax_problem
 from ingest.youtube_url import parse_video_id
 
-CATALOGUE_FILE = "cycle.toml"
 _CYCLE_KEYS = ("title", "organiser", "partners")
 _MODULE_KEYS = ("id", "title")
 _SESSION_KEYS = ("id", "module", "title", "date", "kind", "youtube", "speakers", "fiches", "transcript")
@@ -45,21 +44,6 @@ _EXAMPLES = {
 #: Longest title, kind, speaker… a catalogue may hold (a title is repeated in every passage of its session).
 MAX_FIELD_CHARS = 500
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%y")
-
-
-class CatalogueMissingError(CatalogueError):
-    """No cycle.toml where the corpus is expected: usually PVD_CORPUS points at the wrong folder."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = str(path)
-        where = (f"Le dossier du corpus {path.parent} n'existe pas." if not path.parent.is_dir()
-                 else f"Le catalogue {path} est introuvable.")
-        self.problems = [where]
-        PvdError.__init__(
-            self, where,
-            f"Créez le fichier {CATALOGUE_FILE} dans le dossier du corpus (exemple : examples/demo/cycle.toml), ou "
-            "indiquez le bon dossier avec --corpus ou la variable PVD_CORPUS (fichier .env).",
-        )
 
 
 class _Lines:

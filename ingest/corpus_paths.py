@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from ingest.safe_text import has_controls
 
+CATALOGUE_FILE = "cycle.toml"
 FICHES_DIR = "fiches"
 TRANSCRIPTS_DIR = "transcripts"
 #: The folders whose files are found without being named in the catalogue.

@@ -1,14 +1,28 @@
-"""The project's one exception family.
+"""The project's one exception family: its root, and the errors of the ingest layer.
 
 Every error a person can meet says, in French, what went wrong (``cause``) and what to do about it
 (``fix``). The CLI and the Discord bot print ``str(error)``; they never show a traceback.
+
+One errors module per layer, each class in the lowest layer that raises it: this one (catalogue, fiches,
+captions, YouTube, files), ``index.errors`` (the index directory, settings), ``bot.errors`` (answering,
+feedback, the language model, the command line).
 """
 
 from __future__ import annotations
 
 import errno
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ingest.corpus_paths import CATALOGUE_FILE
 from ingest.safe_text import strip_controls
+from ingest.youtube_url import watch_url
+
+if TYPE_CHECKING:
+    from ingest.models import Session
+
+_MAX_DETAIL = 200  # characters of a library's message quoted in a CorruptFicheError
 
 
 class PvdError(Exception):
@@ -43,12 +57,117 @@ class CatalogueError(PvdError):
         )
 
 
+class CatalogueMissingError(CatalogueError):
+    """No cycle.toml where the corpus is expected: usually PVD_CORPUS points at the wrong folder."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+        where = (f"Le dossier du corpus {path.parent} n'existe pas." if not path.parent.is_dir()
+                 else f"Le catalogue {path} est introuvable.")
+        self.problems = [where]
+        PvdError.__init__(
+            self, where,
+            f"Créez le fichier {CATALOGUE_FILE} dans le dossier du corpus (exemple : examples/demo/cycle.toml), ou "
+            "indiquez le bon dossier avec --corpus ou la variable PVD_CORPUS (fichier .env).",
+        )
+
+
 class CaptionError(PvdError):
     """A caption file cannot be read."""
 
 
+class OutsideCorpusTranscriptError(CaptionError):
+    """The caption file, or the cache folder, leads out of the corpus: it is neither read nor written."""
+
+    def __init__(self, session: Session, document: str, reason: str) -> None:
+        super().__init__(f"Les sous-titres « {document} » de la session {session.id} ne sont pas lus : {reason}",
+                         "Corrigez « transcript = … » dans cycle.toml, ou remplacez le lien symbolique par une "
+                         "copie du fichier dans transcripts/.")
+
+
 class FicheError(PvdError):
     """A fiche (document) cannot be read."""
+
+
+class FicheNotFoundError(FicheError):
+    def __init__(self, document: str, corpus_root: Path) -> None:
+        self.document = document
+        super().__init__(
+            f"La fiche « {document} » est introuvable dans le corpus {corpus_root}.",
+            "Vérifiez le chemin indiqué dans cycle.toml, ou déposez le fichier à cet endroit.",
+        )
+
+
+class UnsupportedFicheError(FicheError):
+    def __init__(self, document: str) -> None:
+        self.document = document
+        super().__init__(
+            f"Le format de la fiche « {document} » n'est pas pris en charge.",
+            "Enregistrez-la en .docx, .pdf, .txt ou .md (Word : Fichier → Enregistrer sous).",
+        )
+
+
+class EmptyFicheError(FicheError):
+    """The file holds no text to index (0 bytes, blank, or nothing left once the internal part is cut)."""
+
+    def __init__(self, document: str, cause: str | None = None, fix: str | None = None) -> None:
+        self.document = document
+        super().__init__(
+            cause or f"La fiche « {document} » ne contient aucun texte.",
+            fix or "Vérifiez que le fichier a bien été enregistré avec son contenu, ou retirez-le du corpus.",
+        )
+
+
+class ScannedPdfError(EmptyFicheError):
+    """A PDF whose pages carry no text layer: almost always a scan."""
+
+    def __init__(self, document: str) -> None:
+        super().__init__(
+            document,
+            f"Le PDF « {document} » ne contient aucun texte lisible : c'est probablement un document scanné "
+            "(des images de pages).",
+            "Fournissez une version texte du document (.docx, .txt ou PDF exporté depuis le traitement de "
+            "texte), ou passez le scan dans un logiciel de reconnaissance de caractères (OCR).",
+        )
+
+
+class CorruptFicheError(FicheError):
+    def __init__(self, document: str, what: str, detail: object = None) -> None:
+        self.document = document
+        technical = f" (détail technique : {str(detail)[:_MAX_DETAIL]})" if detail else ""
+        super().__init__(
+            f"La fiche « {document} » est illisible : {what}{technical}.",
+            "Ouvrez le fichier pour vérifier qu'il n'est pas endommagé, puis déposez une copie saine "
+            "(ré-enregistrée ou ré-exportée).",
+        )
+
+
+class OutsideCorpusFicheError(FicheError):
+    def __init__(self, document: str, reason: str) -> None:
+        self.document = document
+        super().__init__(f"La fiche « {document} » n'est pas lue : {reason}",
+                         "Corrigez le chemin dans cycle.toml, ou remplacez le lien par une copie du fichier.")
+
+
+class OversizedFicheError(FicheError):
+    """A file far larger than any fiche, or a .docx that would inflate to gigabytes (a « zip bomb »)."""
+
+    def __init__(self, document: str, what: str) -> None:
+        self.document = document
+        super().__init__(
+            f"La fiche « {document} » est refusée : {what}.",
+            "Déposez une version allégée (texte seul, images compressées : Word → Fichier → Compresser les "
+            "images), ou découpez le document en plusieurs fiches.",
+        )
+
+
+class ProtectedFicheError(FicheError):
+    def __init__(self, document: str) -> None:
+        self.document = document
+        super().__init__(
+            f"Le PDF « {document} » est protégé par un mot de passe.",
+            "Déposez une copie sans protection (ouvrir le PDF puis l'imprimer en PDF, ou ré-exporter l'original).",
+        )
 
 
 class TranscriptFetchError(PvdError):
@@ -60,27 +179,125 @@ class TranscriptFetchError(PvdError):
     )
 
 
-class IndexError_(PvdError):
-    """Base for problems with the index directory (named to avoid shadowing the builtin)."""
+class EmptyTranscriptError(TranscriptFetchError):
+    """YouTube answered, but with no spoken text."""
 
 
-class IndexMissingError(IndexError_):
-    fix = "Construisez l'index avec « pvd ingest »."
+# The shared fix ("Exportez les sous-titres depuis YouTube Studio…"), to end our own sentences with.
+_EXPORT = TranscriptFetchError.fix[0].lower() + TranscriptFetchError.fix[1:]
+_RETRY = "relancez « pvd ingest »"
 
 
-class IndexCorruptError(IndexError_):
-    fix = "Reconstruisez l'index avec « pvd ingest --rebuild »."
+class YouTubeFetchError(TranscriptFetchError):
+    """Base of this module's errors; ``video_id`` names the replay that could not be fetched."""
+
+    def __init__(self, video_id: str, cause: str, fix: str | None = None) -> None:
+        self.video_id = video_id
+        super().__init__(cause, fix)
 
 
-class ModelMismatchError(IndexError_):
-    fix = (
-        "Reconstruisez l'index avec le modèle voulu (« pvd ingest --rebuild »), "
-        "ou remettez PVD_EMBEDDING_MODEL sur le modèle de l'index."
-    )
+class CaptionsDisabledError(YouTubeFetchError):
+    def __init__(self, video_id: str) -> None:
+        super().__init__(
+            video_id,
+            f"Les sous-titres sont désactivés sur la vidéo {watch_url(video_id)} : "
+            "YouTube ne fournit aucune transcription.",
+            "Activez les sous-titres de la vidéo dans YouTube Studio puis " + _RETRY + ", ou bien " + _EXPORT,
+        )
 
 
-class ConfigError(PvdError):
-    """A setting from the environment or .env is invalid."""
+class NoFrenchCaptionsError(YouTubeFetchError):
+    def __init__(self, video_id: str, available: Sequence[str] | None = None) -> None:
+        listing = ""
+        if available is not None:
+            listing = f" (sous-titres présents : {', '.join(available)})" if available else " (aucun sous-titre)"
+        super().__init__(
+            video_id,
+            f"La vidéo {watch_url(video_id)} n'a pas de sous-titres en français, "
+            f"ni de sous-titres que YouTube sache traduire en français{listing}.",
+            "Ajoutez des sous-titres français à la vidéo dans YouTube Studio puis " + _RETRY + ", ou déposez un "
+            "fichier de sous-titres français (.vtt ou .srt) dans transcripts/ et indiquez-le dans cycle.toml "
+            '(transcript = "transcripts/…").',
+        )
+
+
+class VideoNotFoundError(YouTubeFetchError):
+    def __init__(self, video_id: str, *, invalid_id: bool = False) -> None:
+        cause = (
+            f"« {video_id} » n'est pas un identifiant de vidéo YouTube."
+            if invalid_id
+            else f"La vidéo {watch_url(video_id)} est introuvable sur YouTube (supprimée, privée ou adresse erronée)."
+        )
+        super().__init__(
+            video_id,
+            cause,
+            "Vérifiez l'adresse youtube = \"…\" de cette séance dans cycle.toml (la vidéo doit être publique ou "
+            "non répertoriée), puis " + _RETRY + ".",
+        )
+
+
+class VideoUnplayableError(YouTubeFetchError):
+    def __init__(self, video_id: str, reason: str | None = None, *, age_restricted: bool = False) -> None:
+        if age_restricted:
+            cause = (
+                f"La vidéo {watch_url(video_id)} est soumise à une limite d'âge : "
+                "YouTube ne donne pas ses sous-titres sans connexion."
+            )
+        else:
+            cause = (
+                f"YouTube refuse de lire la vidéo {watch_url(video_id)} "
+                f"(motif donné par YouTube : « {reason or 'non précisé'} »)."
+            )
+        super().__init__(
+            video_id,
+            cause,
+            "Dans YouTube Studio, rendez la vidéo lisible sans connexion (publique ou non répertoriée, sans limite "
+            "d'âge) puis " + _RETRY + ", ou bien " + _EXPORT,
+        )
+
+
+class YouTubeBlockedError(YouTubeFetchError):
+    def __init__(self, video_id: str, *, through_proxy: bool = False) -> None:
+        if through_proxy:
+            cause = (
+                f"YouTube bloque les requêtes pour la vidéo {watch_url(video_id)}, même à travers le proxy "
+                "configuré : l'adresse IP du proxy est refusée elle aussi."
+            )
+            fix = (
+                "Mettez dans PVD_YOUTUBE_PROXY un proxy résidentiel à adresses tournantes (les proxys de centres de "
+                "données sont bloqués eux aussi) puis " + _RETRY + ", ou bien " + _EXPORT
+            )
+        else:
+            cause = (
+                f"YouTube bloque les requêtes de ce serveur pour la vidéo {watch_url(video_id)} : son adresse IP "
+                "est refusée (fréquent pour les serveurs hébergés dans le cloud, ou après trop de requêtes)."
+            )
+            fix = (
+                "Définissez PVD_YOUTUBE_PROXY avec un proxy résidentiel (http://utilisateur:motdepasse@hote:port) "
+                "puis " + _RETRY + ", ou bien " + _EXPORT
+            )
+        super().__init__(video_id, cause, fix)
+
+
+class YouTubeNetworkError(YouTubeFetchError):
+    def __init__(self, video_id: str, what: str) -> None:
+        super().__init__(
+            video_id,
+            f"{what} (vidéo {watch_url(video_id)}).",
+            "Vérifiez la connexion Internet du serveur (et le proxy PVD_YOUTUBE_PROXY s'il est défini), puis "
+            + _RETRY
+            + " un peu plus tard.",
+        )
+
+
+class YouTubeUnexpectedError(YouTubeFetchError):
+    def __init__(self, video_id: str, detail: str) -> None:
+        super().__init__(
+            video_id,
+            f"La transcription de la vidéo {watch_url(video_id)} n'a pas pu être récupérée ({detail}).",
+            "Relancez « pvd ingest » plus tard (et mettez à jour youtube-transcript-api si l'erreur persiste), "
+            "ou bien " + _EXPORT,
+        )
 
 
 class FileAccessError(PvdError):
@@ -149,14 +366,3 @@ class FileAccessError(PvdError):
         same_fix = {errno.EPERM: errno.EACCES, errno.EROFS: errno.EACCES, errno.EEXIST: errno.ENOTDIR}
         fix = cls._FIXES.get(same_fix.get(code, code))  # type: ignore[arg-type]
         return cls(cause, fix)
-
-
-class QuestionTooLongError(PvdError):
-    """A question over the length limit (PVD_MAX_QUESTION_CHARS): refused before any work is done."""
-
-    fix = "Reformulez-la en une ou deux phrases (la limite se règle avec PVD_MAX_QUESTION_CHARS dans .env)."
-
-    def __init__(self, length: int, limit: int, unit: str = "caractères") -> None:
-        self.length = length
-        self.limit = limit
-        super().__init__(f"La question est trop longue : {length} {unit}, pour une limite de {limit} caractères.")

@@ -13,14 +13,14 @@ from pathlib import Path, PurePosixPath
 
 from ingest.corpus_paths import FICHES_DIR, OutsideCorpus, inside, scanned_files
 from ingest.encodings import UTF16_BOMS, decode_text
-from ingest.errors import FicheError
+from ingest.errors import (CorruptFicheError, EmptyFicheError, FicheError, FicheNotFoundError, OutsideCorpusFicheError,
+                           OversizedFicheError, ProtectedFicheError, ScannedPdfError, UnsupportedFicheError)
 from ingest.fiche_form import Structure, parse_blocks, parse_form, parse_markdown, parse_plain
 from ingest.fiche_text import cut_internal, normalise_chars
 from ingest.models import Cycle, Fiche, FicheSection
 from ingest.safe_text import strip_controls
 
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".pdf", ".docx")
-_MAX_DETAIL = 200
 #: Longest title or section heading kept (every passage repeats its heading to the encoder).
 MAX_HEADING_CHARS = 200
 #: Largest files read: far above any real fiche, low enough that reading one stays bounded.
@@ -30,87 +30,6 @@ MAX_DOCX_INFLATED_BYTES = 256 << 20
 MAX_DOCX_PARTS = 5000
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged files are reported as FicheError, not log noise
-
-
-class FicheNotFoundError(FicheError):
-    def __init__(self, document: str, corpus_root: Path) -> None:
-        self.document = document
-        super().__init__(
-            f"La fiche « {document} » est introuvable dans le corpus {corpus_root}.",
-            "Vérifiez le chemin indiqué dans cycle.toml, ou déposez le fichier à cet endroit.",
-        )
-
-
-class UnsupportedFicheError(FicheError):
-    def __init__(self, document: str) -> None:
-        self.document = document
-        super().__init__(
-            f"Le format de la fiche « {document} » n'est pas pris en charge.",
-            "Enregistrez-la en .docx, .pdf, .txt ou .md (Word : Fichier → Enregistrer sous).",
-        )
-
-
-class EmptyFicheError(FicheError):
-    """The file holds no text to index (0 bytes, blank, or nothing left once the internal part is cut)."""
-
-    def __init__(self, document: str, cause: str | None = None, fix: str | None = None) -> None:
-        self.document = document
-        super().__init__(
-            cause or f"La fiche « {document} » ne contient aucun texte.",
-            fix or "Vérifiez que le fichier a bien été enregistré avec son contenu, ou retirez-le du corpus.",
-        )
-
-
-class ScannedPdfError(EmptyFicheError):
-    """A PDF whose pages carry no text layer: almost always a scan."""
-
-    def __init__(self, document: str) -> None:
-        super().__init__(
-            document,
-            f"Le PDF « {document} » ne contient aucun texte lisible : c'est probablement un document scanné "
-            "(des images de pages).",
-            "Fournissez une version texte du document (.docx, .txt ou PDF exporté depuis le traitement de "
-            "texte), ou passez le scan dans un logiciel de reconnaissance de caractères (OCR).",
-        )
-
-
-class CorruptFicheError(FicheError):
-    def __init__(self, document: str, what: str, detail: object = None) -> None:
-        self.document = document
-        technical = f" (détail technique : {str(detail)[:_MAX_DETAIL]})" if detail else ""
-        super().__init__(
-            f"La fiche « {document} » est illisible : {what}{technical}.",
-            "Ouvrez le fichier pour vérifier qu'il n'est pas endommagé, puis déposez une copie saine "
-            "(ré-enregistrée ou ré-exportée).",
-        )
-
-
-class OutsideCorpusFicheError(FicheError):
-    def __init__(self, document: str, reason: str) -> None:
-        self.document = document
-        super().__init__(f"La fiche « {document} » n'est pas lue : {reason}",
-                         "Corrigez le chemin dans cycle.toml, ou remplacez le lien par une copie du fichier.")
-
-
-class OversizedFicheError(FicheError):
-    """A file far larger than any fiche, or a .docx that would inflate to gigabytes (a « zip bomb »)."""
-
-    def __init__(self, document: str, what: str) -> None:
-        self.document = document
-        super().__init__(
-            f"La fiche « {document} » est refusée : {what}.",
-            "Déposez une version allégée (texte seul, images compressées : Word → Fichier → Compresser les "
-            "images), ou découpez le document en plusieurs fiches.",
-        )
-
-
-class ProtectedFicheError(FicheError):
-    def __init__(self, document: str) -> None:
-        self.document = document
-        super().__init__(
-            f"Le PDF « {document} » est protégé par un mot de passe.",
-            "Déposez une copie sans protection (ouvrir le PDF puis l'imprimer en PDF, ou ré-exporter l'original).",
-        )
 
 
 # --- decoding -------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Literal, Protocol
 
 from ingest.captions import dump_json, read_caption_file, tidy_cues
 from ingest.corpus_paths import OutsideCorpus, inside
-from ingest.errors import CaptionError, TranscriptFetchError
+from ingest.errors import EmptyTranscriptError, OutsideCorpusTranscriptError
 from ingest.models import Cue, Session, Transcript
 
 CACHE_DIR = Path("transcripts") / "youtube"  # relative to the corpus root
@@ -19,19 +19,6 @@ class TranscriptFetcher(Protocol):
     """Gets the captions of a YouTube video; raises a TranscriptFetchError subclass when it cannot."""
 
     def fetch(self, video_id: str) -> list[Cue]: ...
-
-
-class EmptyTranscriptError(TranscriptFetchError):
-    """YouTube answered, but with no spoken text."""
-
-
-class OutsideCorpusTranscriptError(CaptionError):
-    """The caption file, or the cache folder, leads out of the corpus: it is neither read nor written."""
-
-    def __init__(self, session: Session, document: str, reason: str) -> None:
-        super().__init__(f"Les sous-titres « {document} » de la session {session.id} ne sont pas lus : {reason}",
-                         "Corrigez « transcript = … » dans cycle.toml, ou remplacez le lien symbolique par une "
-                         "copie du fichier dans transcripts/.")
 
 
 def _inside(corpus_root: Path, session: Session, document: str) -> Path:

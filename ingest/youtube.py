@@ -33,137 +33,18 @@ from youtube_transcript_api import (
 )
 from youtube_transcript_api.proxies import GenericProxyConfig
 
-from ingest.errors import TranscriptFetchError
+from ingest.errors import (CaptionsDisabledError, NoFrenchCaptionsError, TranscriptFetchError, VideoNotFoundError,
+                           VideoUnplayableError, YouTubeBlockedError, YouTubeNetworkError, YouTubeUnexpectedError)
 from ingest.models import Cue
-from ingest.youtube_url import watch_url
 
 FRENCH = ("fr", "fr-FR", "fr-CA")
 
 #: Checked in this order; the first non-empty value is the proxy for YouTube.
 PROXY_ENV_VARS = ("PVD_YOUTUBE_PROXY", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")
 
-# The shared fix ("Exportez les sous-titres depuis YouTube Studio…"), to end our own sentences with.
-_EXPORT = TranscriptFetchError.fix[0].lower() + TranscriptFetchError.fix[1:]
-_RETRY = "relancez « pvd ingest »"
-
 # A caption that is only a sound description: « [Musique] », « (Applaudissements) », « ♪ ».
 _NON_SPEECH = re.compile(r"^(\[[^\]]*\]|\([^)]*\)|[♪♫\s]+)$")
 _SPACES = re.compile(r"\s+")
-
-
-# --- Errors -------------------------------------------------------------------------------------------
-
-
-class YouTubeFetchError(TranscriptFetchError):
-    """Base of this module's errors; ``video_id`` names the replay that could not be fetched."""
-
-    def __init__(self, video_id: str, cause: str, fix: str | None = None) -> None:
-        self.video_id = video_id
-        super().__init__(cause, fix)
-
-
-class CaptionsDisabledError(YouTubeFetchError):
-    def __init__(self, video_id: str) -> None:
-        super().__init__(
-            video_id,
-            f"Les sous-titres sont désactivés sur la vidéo {watch_url(video_id)} : "
-            "YouTube ne fournit aucune transcription.",
-            "Activez les sous-titres de la vidéo dans YouTube Studio puis " + _RETRY + ", ou bien " + _EXPORT,
-        )
-
-
-class NoFrenchCaptionsError(YouTubeFetchError):
-    def __init__(self, video_id: str, available: Sequence[str] | None = None) -> None:
-        listing = ""
-        if available is not None:
-            listing = f" (sous-titres présents : {', '.join(available)})" if available else " (aucun sous-titre)"
-        super().__init__(
-            video_id,
-            f"La vidéo {watch_url(video_id)} n'a pas de sous-titres en français, "
-            f"ni de sous-titres que YouTube sache traduire en français{listing}.",
-            "Ajoutez des sous-titres français à la vidéo dans YouTube Studio puis " + _RETRY + ", ou déposez un "
-            "fichier de sous-titres français (.vtt ou .srt) dans transcripts/ et indiquez-le dans cycle.toml "
-            '(transcript = "transcripts/…").',
-        )
-
-
-class VideoNotFoundError(YouTubeFetchError):
-    def __init__(self, video_id: str, *, invalid_id: bool = False) -> None:
-        cause = (
-            f"« {video_id} » n'est pas un identifiant de vidéo YouTube."
-            if invalid_id
-            else f"La vidéo {watch_url(video_id)} est introuvable sur YouTube (supprimée, privée ou adresse erronée)."
-        )
-        super().__init__(
-            video_id,
-            cause,
-            "Vérifiez l'adresse youtube = \"…\" de cette séance dans cycle.toml (la vidéo doit être publique ou "
-            "non répertoriée), puis " + _RETRY + ".",
-        )
-
-
-class VideoUnplayableError(YouTubeFetchError):
-    def __init__(self, video_id: str, reason: str | None = None, *, age_restricted: bool = False) -> None:
-        if age_restricted:
-            cause = (
-                f"La vidéo {watch_url(video_id)} est soumise à une limite d'âge : "
-                "YouTube ne donne pas ses sous-titres sans connexion."
-            )
-        else:
-            cause = (
-                f"YouTube refuse de lire la vidéo {watch_url(video_id)} "
-                f"(motif donné par YouTube : « {reason or 'non précisé'} »)."
-            )
-        super().__init__(
-            video_id,
-            cause,
-            "Dans YouTube Studio, rendez la vidéo lisible sans connexion (publique ou non répertoriée, sans limite "
-            "d'âge) puis " + _RETRY + ", ou bien " + _EXPORT,
-        )
-
-
-class YouTubeBlockedError(YouTubeFetchError):
-    def __init__(self, video_id: str, *, through_proxy: bool = False) -> None:
-        if through_proxy:
-            cause = (
-                f"YouTube bloque les requêtes pour la vidéo {watch_url(video_id)}, même à travers le proxy "
-                "configuré : l'adresse IP du proxy est refusée elle aussi."
-            )
-            fix = (
-                "Mettez dans PVD_YOUTUBE_PROXY un proxy résidentiel à adresses tournantes (les proxys de centres de "
-                "données sont bloqués eux aussi) puis " + _RETRY + ", ou bien " + _EXPORT
-            )
-        else:
-            cause = (
-                f"YouTube bloque les requêtes de ce serveur pour la vidéo {watch_url(video_id)} : son adresse IP "
-                "est refusée (fréquent pour les serveurs hébergés dans le cloud, ou après trop de requêtes)."
-            )
-            fix = (
-                "Définissez PVD_YOUTUBE_PROXY avec un proxy résidentiel (http://utilisateur:motdepasse@hote:port) "
-                "puis " + _RETRY + ", ou bien " + _EXPORT
-            )
-        super().__init__(video_id, cause, fix)
-
-
-class YouTubeNetworkError(YouTubeFetchError):
-    def __init__(self, video_id: str, what: str) -> None:
-        super().__init__(
-            video_id,
-            f"{what} (vidéo {watch_url(video_id)}).",
-            "Vérifiez la connexion Internet du serveur (et le proxy PVD_YOUTUBE_PROXY s'il est défini), puis "
-            + _RETRY
-            + " un peu plus tard.",
-        )
-
-
-class YouTubeUnexpectedError(YouTubeFetchError):
-    def __init__(self, video_id: str, detail: str) -> None:
-        super().__init__(
-            video_id,
-            f"La transcription de la vidéo {watch_url(video_id)} n'a pas pu être récupérée ({detail}).",
-            "Relancez « pvd ingest » plus tard (et mettez à jour youtube-transcript-api si l'erreur persiste), "
-            "ou bien " + _EXPORT,
-        )
 
 
 # --- Fetching -----------------------------------------------------------------------------------------

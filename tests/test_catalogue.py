@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.catalogue import CatalogueMissingError, load_cycle
-from ingest.errors import CatalogueError
+from ingest.catalogue import load_cycle
+from ingest.errors import CatalogueError, CatalogueMissingError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalogue"
 

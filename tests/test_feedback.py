@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.answer import Answer
-from bot.feedback import DOWN, UP, FeedbackError, FeedbackStore, UnknownAnswerError, format_report
+from bot.errors import FeedbackError, UnknownAnswerError
+from bot.feedback import DOWN, UP, FeedbackStore, format_report
 from ingest.errors import PvdError
 from tests.fixtures.discord.doubles import abstention, good_answer
 

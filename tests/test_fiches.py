@@ -7,18 +7,17 @@ from pathlib import Path
 import pytest
 
 from ingest.catalogue import load_cycle
-from ingest.errors import FicheError
-from ingest.fiche_chunks import chunk_fiche
-from ingest.fiches import (
+from ingest.errors import (
     CorruptFicheError,
     EmptyFicheError,
+    FicheError,
     FicheNotFoundError,
     ProtectedFicheError,
     ScannedPdfError,
     UnsupportedFicheError,
-    discover_fiches,
-    read_fiche,
 )
+from ingest.fiche_chunks import chunk_fiche
+from ingest.fiches import discover_fiches, read_fiche
 from ingest.models import Fiche
 
 FIXTURES = Path(__file__).parent / "fixtures"

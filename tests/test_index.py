@@ -10,8 +10,8 @@ import pytest
 
 from bot.engine import Engine
 from index.build import build_index, split_segments
+from index.errors import IndexCorruptError, IndexMissingError, ModelMismatchError
 from index.store import CURRENT, current_generation, read_generation
-from ingest.errors import IndexCorruptError, IndexMissingError, ModelMismatchError
 from ingest.models import Chunk, Cue, Cycle, Module, Session
 
 
@@ -157,7 +157,8 @@ def test_running_engine__serves_a_new_generation_without_restart(tmp_path, encod
 
 
 def test_second_ingest_while_one_runs__says_to_wait_and_leaves_the_index(tmp_path, encoder, corpus):
-    from index.build import IngestBusyError, ingest_lock
+    from index.build import ingest_lock
+    from index.errors import IngestBusyError
 
     cycle, chunks = corpus
     first = build_index(cycle, chunks, tmp_path / "index", encoder).generation

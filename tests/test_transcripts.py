@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import CaptionError, TranscriptFetchError
+from ingest.errors import CaptionError, EmptyTranscriptError, TranscriptFetchError
 from ingest.models import Cue, Session
 from ingest.transcript_chunks import chunk_transcript
-from ingest.transcripts import EmptyTranscriptError, load_transcript
+from ingest.transcripts import load_transcript
 
 FIXTURES = Path(__file__).parent / "fixtures" / "captions"
 VIDEO = "Xk3pQ7aB9cD"

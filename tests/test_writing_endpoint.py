@@ -280,7 +280,7 @@ def test_rapport__nothing_about_writing_without_a_model(tmp_path: Path) -> None:
 
 def test_settings__the_key_is_never_shown_and_errors_say_the_fix() -> None:
     from bot.settings import load_settings
-    from ingest.errors import ConfigError
+    from index.errors import ConfigError
 
     settings = load_settings({"PVD_LLM_URL": "http://localhost:11434/v1/", "PVD_LLM_MODEL": "mistral",
                               "PVD_LLM_API_KEY": API_KEY}, dotenv=None)

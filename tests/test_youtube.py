@@ -17,19 +17,18 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
-from ingest.errors import TranscriptFetchError
-from ingest.models import Cue
-from ingest.youtube import (
+from ingest.errors import (
     CaptionsDisabledError,
     NoFrenchCaptionsError,
+    TranscriptFetchError,
     VideoNotFoundError,
     VideoUnplayableError,
     YouTubeBlockedError,
-    YouTubeFetcher,
     YouTubeNetworkError,
     YouTubeUnexpectedError,
-    proxy_from_env,
 )
+from ingest.models import Cue
+from ingest.youtube import YouTubeFetcher, proxy_from_env
 
 FIXTURES = Path(__file__).parent / "fixtures" / "youtube"
 WATCH = "https://www.youtube.com/watch"

@@ -20,7 +20,8 @@ from bot.discord_bot.ratelimit import RateLimiter
 from bot.discord_bot.render import render_answer, render_session, render_sessions
 from bot.feedback import FeedbackStore
 from bot.settings import Settings
-from ingest.errors import ConfigError, PvdError
+from index.errors import ConfigError
+from ingest.errors import PvdError
 
 __all__ = [
     "AnswerEngine", "BotConfigError", "BotConnectionError", "BotLoginError", "PvdBot", "RateLimiter", "Reindex",

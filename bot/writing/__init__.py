@@ -5,7 +5,6 @@ guard (``check_sentence``, ``guard``) drops any sentence that is not traceable t
 extractive answer back. The prompt is ``prompt.md`` beside this module.
 """
 
-from bot.writing._client import WritingError, WritingTimeout
 from bot.writing._config import DEFAULT_TIMEOUT_SECONDS, LlmConfig, llm_config
 from bot.writing._guard import Dropped, SentenceSplitter, Verdict, check_sentence, citations, guard
 from bot.writing._prompt import build_messages, says_no_answer
@@ -13,6 +12,5 @@ from bot.writing._writer import OnText, Writer, WritingOutcome
 
 __all__ = [
     "DEFAULT_TIMEOUT_SECONDS", "Dropped", "LlmConfig", "OnText", "SentenceSplitter", "Verdict", "Writer",
-    "WritingError", "WritingOutcome", "WritingTimeout", "build_messages", "check_sentence", "citations", "guard",
-    "llm_config", "says_no_answer",
+    "WritingOutcome", "build_messages", "check_sentence", "citations", "guard", "llm_config", "says_no_answer",
 ]

@@ -13,21 +13,11 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from bot.errors import WritingError, WritingTimeout
 from bot.writing._config import LlmConfig
-from ingest.errors import PvdError
 
 MAX_TOKENS = 500  # 2–4 sentences with their citations
 _DONE = object()
-
-
-class WritingError(PvdError):
-    """The endpoint gave no usable text; the extractive answer is given instead."""
-
-    fix = "Vérifiez PVD_LLM_URL, PVD_LLM_MODEL et PVD_LLM_API_KEY dans .env (voir le README)."
-
-
-class WritingTimeout(WritingError):
-    fix = "Augmentez PVD_LLM_TIMEOUT, ou choisissez un modèle plus rapide."
 
 
 def make_client(config: LlmConfig) -> Any:

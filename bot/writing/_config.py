@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ingest.errors import ConfigError
+from index.errors import ConfigError
 
 DEFAULT_TIMEOUT_SECONDS = 20.0
 

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 from bot.answer import Answer, Source
 from bot.compose import AnswerConfig, Passage, compose, french_date, link_cue
-from bot.writing._client import WritingError, completion_text, make_client, within_deadline
+from bot.errors import WritingError
+from bot.writing._client import completion_text, make_client, within_deadline
 from bot.writing._config import LlmConfig
 from bot.writing._guard import Dropped, SentenceSplitter, check_sentence, citations
 from bot.writing._prompt import NumberedPassage, build_messages, context_of, says_no_answer, trimmed
