@@ -8,7 +8,6 @@ from dataclasses import replace
 import os
 import sqlite3
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -214,12 +213,6 @@ def _paths(settings: Settings, corpus: Path | None, index_dir: Path | None) -> t
     return corpus or settings.corpus, index_dir or settings.index_dir
 
 
-def _fetcher(settings: Settings) -> Any:
-    from ingest.youtube import YouTubeFetcher, proxy_from_env
-
-    return YouTubeFetcher(proxy_url=settings.youtube_proxy or proxy_from_env(os.environ))
-
-
 @contextmanager
 def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
     from tqdm import tqdm
@@ -240,28 +233,12 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
             bar.close()
 
 
-def ingest_corpus(settings: Settings, corpus: Path, index_dir: Path, *, rebuild: bool = False,
-                  youtube: bool = True) -> str:
-    """Run one re-index and return its French summary (also used by the Discord /reindexer)."""
-    from bot.ingestion import run_ingest
-    from index.encoders import load_encoder
+def _reindex_with_bar(settings: Settings, encoder: Any, corpus: Path, index_dir: Path, **options: Any) -> str:
+    """bot.ingestion.reindex_corpus with a progress bar on stderr; its French summary."""
+    from bot.ingestion import reindex_corpus
 
-    _require_writable(index_dir)
-    encoder = load_encoder(settings.embedding_model)
     with _progress_bar("Calcul des vecteurs") as progress:
-        outcome = run_ingest(corpus, index_dir, encoder, _fetcher(settings) if youtube else None,
-                             rebuild=rebuild, progress=progress)
-    return outcome.summary()
-
-
-def _require_writable(index_dir: Path) -> None:
-    """Fail in French before minutes of embedding when the index cannot be written (rights, read-only disk, a
-    file where the folder should be)."""
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=index_dir).close()
-    except OSError as exc:
-        raise FileAccessError.from_exception(exc, index_dir) from exc
+        return reindex_corpus(settings, encoder, corpus=corpus, index_dir=index_dir, progress=progress, **options)
 
 
 @main.command()
@@ -277,13 +254,19 @@ def ingest(settings: Settings, corpus: Path | None, index_dir: Path | None, dry_
     """Construire ou mettre à jour l'index à partir du corpus."""
     corpus, index_dir = _paths(settings, corpus, index_dir)
     if dry_run:
+        from bot.ingestion import youtube_fetcher
         from bot.terminal import describe_scan
         from ingest.corpus import scan_corpus
 
-        click.echo(describe_scan(scan_corpus(corpus, None if no_youtube else _fetcher(settings))))
+        click.echo(describe_scan(scan_corpus(corpus, None if no_youtube else youtube_fetcher(settings))))
         return
     click.echo(f"Indexation de {corpus} vers {index_dir} (modèle {settings.embedding_model})…", err=True)
-    click.echo(ingest_corpus(settings, corpus, index_dir, rebuild=rebuild, youtube=not no_youtube))
+    from bot.ingestion import require_writable
+    from index.encoders import load_encoder
+
+    require_writable(index_dir)  # before the model loads
+    click.echo(_reindex_with_bar(settings, load_encoder(settings.embedding_model), corpus, index_dir,
+                                 rebuild=rebuild, youtube=not no_youtube))
 
 
 def _engine(settings: Settings, index_dir: Path | None) -> Any:
@@ -300,17 +283,18 @@ def _engine(settings: Settings, index_dir: Path | None) -> Any:
     index_dir = index_dir or settings.index_dir
     for note in tidy_index(index_dir):
         click.echo(note, err=True)
-    if current_generation(index_dir) is None:
-        if explicit:
-            raise IndexMissingError(f"Aucun index dans {index_dir}.",
-                                    f"Vérifiez le chemin donné à --index, ou construisez l'index avec "
-                                    f"« pvd ingest --index {index_dir} ».")
-        click.echo(f"Aucun index dans {index_dir} : construction à partir de {settings.corpus}…", err=True)
-        click.echo(ingest_corpus(settings, settings.corpus, index_dir), err=True)
+    missing = current_generation(index_dir) is None
+    if missing and explicit:
+        raise IndexMissingError(f"Aucun index dans {index_dir}.",
+                                f"Vérifiez le chemin donné à --index, ou construisez l'index avec "
+                                f"« pvd ingest --index {index_dir} ».")
     ranking = ranking_for_model(settings.embedding_model)
     if settings.min_confidence is not None:
         ranking = replace(ranking, decline_below=settings.min_confidence)
     engine = Engine(index_dir, model=settings.embedding_model, ranking=ranking, writer=_writer(settings))
+    if missing:  # built with the engine's model, loaded once
+        click.echo(f"Aucun index dans {index_dir} : construction à partir de {settings.corpus}…", err=True)
+        click.echo(_reindex_with_bar(settings, engine.encoder, settings.corpus, index_dir), err=True)
     engine.index()
     return engine
 
@@ -394,7 +378,7 @@ def ask(settings: Settings, question: str, index_dir: Path | None, k: int, as_js
                 click.echo(f"Erreur : {error}", err=True)
         else:
             click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json
-                       else render_answer(answer, engine.cycle, color=sys.stdout.isatty()))
+                       else render_answer(answer, color=sys.stdout.isatty()))
         sys.stdout.flush()
 
 
@@ -475,7 +459,7 @@ def sessions(settings: Settings, corpus: Path | None) -> None:
 def evaluate(settings: Settings, questions: Path, index_dir: Path | None, mode: str, details: bool,
              calibrate: bool) -> None:
     """Mesurer la qualité des réponses sur un jeu de questions (JSONL)."""
-    from bot.evaluate import caption_kinds, format_report, load_questions, run_eval
+    from bot.evaluate import caption_kinds, format_eval_report, load_questions, run_eval
 
     engine = _engine(settings, index_dir)
     lists = {"hybride": {}, "lexical": {"dense_list": 0.0}, "dense": {"lexical_list": 0.0}}[mode]
@@ -487,7 +471,7 @@ def evaluate(settings: Settings, questions: Path, index_dir: Path | None, mode: 
     except (OSError, UnicodeDecodeError) as exc:  # name the file, which the system does not
         raise FileAccessError.from_exception(exc, questions) from exc
     report = run_eval(engine, asked, captions=captions)
-    click.echo(format_report(report, details=details, calibrate=calibrate))
+    click.echo(format_eval_report(report, details=details, calibrate=calibrate))
 
 
 @main.command()
@@ -496,11 +480,11 @@ def evaluate(settings: Settings, questions: Path, index_dir: Path | None, mode: 
 @french_errors
 def rapport(settings: Settings, depuis: Any, until: Any) -> None:
     """Questions restées sans réponse et réponses jugées mauvaises, pour l'équipe du CAUE."""
-    from bot.feedback import FeedbackStore, format_report
+    from bot.feedback import FeedbackStore, format_feedback_report
 
     since = depuis or dt.datetime.now() - dt.timedelta(days=30)
     until = until + dt.timedelta(days=1) if until else dt.datetime.now()
-    click.echo(format_report(FeedbackStore(settings.feedback_db).report(since, until)))
+    click.echo(format_feedback_report(FeedbackStore(settings.feedback_db).report(since, until)))
 
 
 @main.command()
@@ -512,5 +496,9 @@ def bot(settings: Settings, sync_global: bool) -> None:
 
     require_token(settings)  # before building an index: a missing token is said at once
     engine = _engine(settings, None)
-    run_bot(settings, engine, lambda: ingest_corpus(settings, settings.corpus, settings.index_dir),
-            sync_global=sync_global)
+    from bot.ingestion import Progress, reindex_corpus
+
+    def reindex(progress: Progress | None = None) -> str:  # the engine's model: no second one in memory
+        return reindex_corpus(settings, engine.encoder, progress=progress)
+
+    run_bot(settings, engine, reindex, sync_global=sync_global)

@@ -3,16 +3,23 @@ say what changed in French."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from bot.settings import Settings
 from index.build import BuildResult, build_index
 from index.encoders import Encoder
 from index.store import tidy_index
 from ingest.lexicon import read_lexicon
 from ingest.corpus import CorpusScan, SessionScan, scan_corpus
+from ingest.errors import FileAccessError
 from ingest.transcripts import TranscriptFetcher
+
+#: ``progress(done, total)``: passages embedded so far, out of those to embed (called from the working thread).
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,7 @@ def unread_documents(scan: CorpusScan) -> frozenset[str]:
 
 def run_ingest(corpus: Path, index_dir: Path, encoder: Encoder, fetcher: TranscriptFetcher | None, *,
                rebuild: bool = False, on_session: Callable[[SessionScan], None] | None = None,
-               progress: Callable[[int, int], None] | None = None) -> IngestOutcome:
+               progress: Progress | None = None) -> IngestOutcome:
     scan = scan_corpus(corpus, fetcher, on_session)
     scan = replace(scan, cycle=replace(scan.cycle, lexicon=read_lexicon(corpus)))
     notes = tidy_index(index_dir)
@@ -84,3 +91,32 @@ def run_ingest(corpus: Path, index_dir: Path, encoder: Encoder, fetcher: Transcr
     build = build_index(scan.cycle, scan.chunks, index_dir, encoder, keep_sessions=unread_sessions(scan, youtube),
                         keep_documents=unread_documents(scan), rebuild=rebuild, progress=progress)
     return IngestOutcome(scan, build, notes, youtube)
+
+
+def reindex_corpus(settings: Settings, encoder: Encoder, *, corpus: Path | None = None, index_dir: Path | None = None,
+                   rebuild: bool = False, youtube: bool = True, progress: Progress | None = None) -> str:
+    """The re-index staff run (``pvd ingest``, the Discord /reindexer): its French summary. ``encoder`` is the
+    one the engine already holds, so a running bot does not load a second model; ``progress`` is how the caller
+    shows the embedding (a terminal bar, an edited Discord reply)."""
+    corpus = corpus or settings.corpus
+    index_dir = index_dir or settings.index_dir
+    require_writable(index_dir)
+    outcome = run_ingest(corpus, index_dir, encoder, youtube_fetcher(settings) if youtube else None,
+                         rebuild=rebuild, progress=progress)
+    return outcome.summary()
+
+
+def youtube_fetcher(settings: Settings) -> TranscriptFetcher:
+    from ingest.youtube import YouTubeFetcher, proxy_from_env
+
+    return YouTubeFetcher(proxy_url=settings.youtube_proxy or proxy_from_env(os.environ))
+
+
+def require_writable(index_dir: Path) -> None:
+    """Fail in French before minutes of embedding when the index cannot be written (rights, read-only disk, a
+    file where the folder should be)."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=index_dir).close()
+    except OSError as exc:
+        raise FileAccessError.from_exception(exc, index_dir) from exc
