@@ -6,6 +6,7 @@ and asserts on the JSON the bot sent back.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 
@@ -267,12 +268,7 @@ async def test_reindexer__failure_is_reported_with_its_fix(bot, fake: FakeDiscor
 
 
 async def test_reindexer__questions_are_answered_while_it_runs(bot, fake: FakeDiscord, reindexer) -> None:
-    release = threading.Event()
-
-    def slow() -> str:
-        release.wait(5)
-        return reindexer.summary
-    bot.reindex = slow
+    reindexer.gate = threading.Event()
     staff = member(STAFF_ID, roles=(STAFF_ROLE_ID,), name="equipe.caue")
     bot._connection.parse_interaction_create(command_interaction("reindexer", who=staff))
     await fake.wait_for(lambda c: c.is_callback)
@@ -280,6 +276,40 @@ async def test_reindexer__questions_are_answered_while_it_runs(bot, fake: FakeDi
     ask(bot, "Comment redynamiser les commerces vacants ?")
     answer, = await fake.wait_for(lambda c: c.is_followup)
     assert answer.json["embeds"]  # answered while the re-index is still running
-    release.set()
+    reindexer.gate.set()
     summary = (await fake.wait_for(lambda c: c.is_followup, count=2))[1]
     assert summary.json["content"].startswith("Réindexation terminée.")
+
+
+def is_reply_edit(call) -> bool:
+    return call.method == "PATCH" and call.path.endswith("/messages/@original")
+
+
+async def test_reindexer__progress_is_shown_in_the_private_reply_at_most_every_two_seconds(bot, fake: FakeDiscord,
+                                                                                         reindexer) -> None:
+    reindexer.gate = threading.Event()
+    staff = member(STAFF_ID, roles=(STAFF_ROLE_ID,), name="equipe.caue")
+    bot._connection.parse_interaction_create(command_interaction("reindexer", who=staff))
+    assert await asyncio.to_thread(reindexer.entered.wait, 5)
+    callback, = fake.matching(lambda c: c.is_callback)
+    assert callback.json == {"type": DEFERRED, "data": {"flags": EPHEMERAL}}  # the reply is private
+
+    reindexer.progress(12, 48)  # as the index build reports it, from the worker thread
+    first, = await fake.wait_for(is_reply_edit)
+    assert first.json["content"] == "Réindexation en cours : 12 / 48 passages calculés (25 %)…"
+
+    reindexer.progress(24, 48)
+    reindexer.progress(36, 48)
+    await asyncio.sleep(0.5)
+    assert len(fake.matching(is_reply_edit)) == 1  # not one edit per batch
+    second = (await fake.wait_for(is_reply_edit, count=2))[1]
+    assert second.json["content"] == "Réindexation en cours : 36 / 48 passages calculés (75 %)…"  # the latest
+    assert second.at - first.at >= 1.9
+
+    reindexer.gate.set()
+    summary, = await fake.wait_for(lambda c: c.is_followup)  # below the progress, as without it
+    assert summary.flags == EPHEMERAL
+    assert summary.json["content"] == "Réindexation terminée.\nS12 ajoutée (48 passages), S06 modifiée (3 passages)."
+    last = fake.matching(is_reply_edit)[-1]  # the progress gives way to the summary
+    assert last.json["content"] == "Réindexation terminée : le résumé suit."
+    assert len(fake.matching(is_reply_edit)) == 3

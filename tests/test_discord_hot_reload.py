@@ -31,8 +31,8 @@ async def test_reindex_from_discord__next_answer_comes_from_the_new_index(fake: 
     original = _without_session(demo_corpus, "S11")
     run_ingest(demo_corpus, index_dir, encoder, None)  # the live index no longer knows the Bohain visit
 
-    def reindex() -> str:
-        return run_ingest(demo_corpus, index_dir, encoder, None).summary()
+    def reindex(progress=None) -> str:
+        return run_ingest(demo_corpus, index_dir, encoder, None, progress=progress).summary()
 
     bot = await start_bot(make_settings(tmp_path), Engine(index_dir, encoder=encoder), reindex, store)
     try:
@@ -60,8 +60,8 @@ async def test_120_questions_from_30_members_during_a_reindex__every_one_gets_it
     shutil.copytree(demo_index, index_dir)
     _without_session(demo_corpus, "S11")
 
-    def reindex() -> str:
-        return run_ingest(demo_corpus, index_dir, encoder, None).summary()
+    def reindex(progress=None) -> str:
+        return run_ingest(demo_corpus, index_dir, encoder, None, progress=progress).summary()
 
     bot = await start_bot(make_settings(tmp_path), Engine(index_dir, encoder=encoder), reindex, store)
     questions = ["Comment lutter contre la vacance commerciale ?", "Qu'est-ce qu'une ORT ?",

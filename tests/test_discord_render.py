@@ -1,4 +1,4 @@
-"""render_answer / render_sessions / render_session: read the discord.py objects they return."""
+"""answer_embed / render_sessions / render_session: read the discord.py objects they return."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.answer import Answer
-from bot.discord_bot.render import render_answer, render_session, render_sessions
+from bot.discord_bot.render import answer_embed, render_session, render_sessions
 from bot.discord_bot.text import french_date, truncate
 from ingest.models import Cycle, Module, Session
 from tests.fixtures.discord.doubles import CYCLE, abstention, fiche_source, good_answer, transcript_source
@@ -41,7 +41,7 @@ def assert_within_discord_limits(embed: discord.Embed, view: discord.ui.View) ->
 def test_answer__thirty_sources_of_5000_characters_stay_within_every_limit() -> None:
     sources = tuple(transcript_source(rank, "S06", 60.0 * rank, text=LONG_WORDS[:5000]) for rank in range(1, 31))
     answer = Answer("Comment " + "financer " * 200 + "?", True, LONG_WORDS, sources)
-    embed, view = render_answer(answer, 42)
+    embed, view = answer_embed(answer, 42)
     assert_within_discord_limits(embed, view)
     assert embed.description and embed.description.endswith("…")
     assert embed.title and embed.title.endswith("…")
@@ -55,7 +55,7 @@ def test_answer__truncation_cuts_on_a_word_boundary() -> None:
 
 
 def test_answer__each_source_is_titled_with_session_module_and_date_and_links_its_timestamp() -> None:
-    embed, _ = render_answer(good_answer("Commerces ?"), 7)
+    embed, _ = answer_embed(good_answer("Commerces ?"), 7)
     transcript, fiche = embed.fields
     assert transcript.name == "S06 · Commerces vacants : redynamiser le centre-bourg — M2 · 19 mai 2022"
     assert transcript.value == ("[▶ 10:12](https://www.youtube.com/watch?v=pVd0S06aisn&t=609s) « il faut d'abord "
@@ -66,7 +66,7 @@ def test_answer__each_source_is_titled_with_session_module_and_date_and_links_it
 
 def test_answer__replay_button_goes_to_the_best_transcript_source_even_after_a_fiche() -> None:
     answer = Answer("Q ?", True, "Réponse.", (fiche_source(1), transcript_source(2, "S03", 3725.0)))
-    _, view = render_answer(answer, 3)
+    _, view = answer_embed(answer, 3)
     link, up, down = view.children
     assert isinstance(link, discord.ui.Button) and link.style is discord.ButtonStyle.link
     assert link.label == "Voir le replay à 1:02:05" and link.url == "https://www.youtube.com/watch?v=pVd0S03aisn&t=3722s"
@@ -74,20 +74,20 @@ def test_answer__replay_button_goes_to_the_best_transcript_source_even_after_a_f
 
 
 def test_answer__without_an_id_there_are_no_vote_buttons_and_fiches_alone_no_replay_button() -> None:
-    _, view = render_answer(Answer("Q ?", True, "Réponse.", (fiche_source(1),)), None)
+    _, view = answer_embed(Answer("Q ?", True, "Réponse.", (fiche_source(1),)), None)
     assert view.children == []
 
 
 def test_answer__mentions_in_passages_are_neutralised() -> None:
     source = transcript_source(text="merci @everyone et <@&1180000000000000300>, à @here")
-    embed, _ = render_answer(Answer("<@1180000000000000400> ?", True, "@everyone", (source,)), 1)
+    embed, _ = answer_embed(Answer("<@1180000000000000400> ?", True, "@everyone", (source,)), 1)
     text = str(embed.to_dict())
     assert "@everyone" not in text and "@here" not in text and "<@&1180000000000000300>" not in text
     assert "<@1180000000000000400>" not in text
 
 
 def test_abstention__is_honest_lists_nearest_sessions_and_offers_no_answer_buttons() -> None:
-    embed, view = render_answer(abstention("Ficelle picarde ?"), 9)
+    embed, view = answer_embed(abstention("Ficelle picarde ?"), 9)
     assert embed.description == "Je n'ai pas trouvé de réponse dans le cycle."
     nearest, = embed.fields
     assert nearest.name == "Séances les plus proches de votre question"
@@ -106,7 +106,7 @@ def test_answer__any_input_lengths_stay_within_limits(question: str, text: str,
         for i, (body, title, is_transcript) in enumerate(passages)
     )
     for answered in (True, False):
-        embed, view = render_answer(Answer(question, answered, text, sources), 123456789)
+        embed, view = answer_embed(Answer(question, answered, text, sources), 123456789)
         assert_within_discord_limits(embed, view)
 
 
@@ -142,7 +142,7 @@ def test_answer__composed_passages_appear_once_in_fields_not_twice_on_the_phone(
 
     answer = compose("aides vitrines ?", [Passage(window("S05", 100.0, PUNCTUATED), 0.5, (3, 4), 100.0, 129.5)],
                      CYCLE, answered=True)
-    embed, _ = render_answer(answer, 1)
+    embed, _ = answer_embed(answer, 1)
     data = embed.to_dict()
     assert "la moitié des travaux" in data["fields"][0]["value"]
     assert "la moitié des travaux" not in data["description"]

@@ -82,8 +82,14 @@ async def test_vote__old_message_buttons_work_with_a_new_bot_on_the_same_databas
 async def test_vote__on_an_answer_the_database_no_longer_holds_is_explained(bot, fake: FakeDiscord,
                                                                             tmp_path: Path) -> None:
     message = await answer_message(bot, fake)
-    bot.feedback = FeedbackStore(tmp_path / "replaced.sqlite")  # e.g. the data directory was reset
-    click(bot, message, "up")
-    reply, = await fake.wait_for(lambda c: c.is_callback and c.json["type"] == 4)
+    # e.g. the data directory was reset: the bot restarts on an empty database
+    reset = await start_bot(make_settings(tmp_path), FakeEngine(), Reindexer(),
+                            FeedbackStore(tmp_path / "replaced.sqlite"), clock=Clock())
+    try:
+        click(reset, message, "up")
+        reply, = await fake.wait_for(lambda c: c.is_callback and c.json["type"] == 4)
+    finally:
+        await settle()
+        await reset.close()
     assert reply.flags == EPHEMERAL
     assert reply.json["data"]["content"].startswith("La réponse n° 1 n'est plus enregistrée")

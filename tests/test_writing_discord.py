@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import discord
 import pytest
 
-from bot.discord_bot import PvdBot
 from bot.discord_bot import text as t
 from bot.engine import Engine
 from bot.writing import LlmConfig, Writer
@@ -31,7 +31,7 @@ TIMEOUT = 3.0
 
 @pytest.fixture
 async def writing_bot(fake: FakeDiscord, tmp_path: Path, small_index: Path, encoder, llm: FakeLlm, reindexer, store,
-                      clock) -> AsyncIterator[PvdBot]:
+                      clock) -> AsyncIterator[discord.Client]:
     engine = Engine(small_index, encoder=encoder, writer=Writer(LlmConfig(llm.url, MODEL, API_KEY, TIMEOUT)))
     engine.retrieve(QUESTION)  # index opened and model warm: the test times the answer, not the start
     client = await start_bot(make_settings(tmp_path), engine, reindexer, store, clock=clock)
@@ -65,7 +65,7 @@ def assert_within_discord_limits(message: dict[str, Any]) -> None:
     assert total <= t.EMBED_TOTAL
 
 
-async def test_the_written_text_arrives_by_edits_then_the_card(writing_bot: PvdBot, fake: FakeDiscord,
+async def test_the_written_text_arrives_by_edits_then_the_card(writing_bot: discord.Client, fake: FakeDiscord,
                                                                llm: FakeLlm) -> None:
     llm.answer(" ".join([SENTENCES[0], INVENTED, *SENTENCES[1:]]), piece_delay=0.04)  # about 2 s of stream
     writing_bot._connection.parse_interaction_create(command_interaction("question", texte=QUESTION))
@@ -92,7 +92,7 @@ async def test_the_written_text_arrives_by_edits_then_the_card(writing_bot: PvdB
     assert [b.get("custom_id") for b in buttons[1:]] == ["pvd:vote:up:1", "pvd:vote:down:1"]
 
 
-async def test_long_text_and_mentions_stay_within_the_limits_at_every_edit(writing_bot: PvdBot, fake: FakeDiscord,
+async def test_long_text_and_mentions_stay_within_the_limits_at_every_edit(writing_bot: discord.Client, fake: FakeDiscord,
                                                                             llm: FakeLlm) -> None:
     long = "@everyone la vacance commerciale devient préoccupante dans les villes moyennes " * 30
     llm.answer(" ".join(f"{long}[1]." for _ in range(4)), piece_delay=0.0)
@@ -106,7 +106,7 @@ async def test_long_text_and_mentions_stay_within_the_limits_at_every_edit(writi
 
 @pytest.mark.parametrize("failure", ["500", "hang", "garbled"])
 async def test_an_endpoint_failure_gives_the_extractive_card_within_the_time_out(
-        writing_bot: PvdBot, fake: FakeDiscord, llm: FakeLlm, failure: str) -> None:
+        writing_bot: discord.Client, fake: FakeDiscord, llm: FakeLlm, failure: str) -> None:
     {"500": lambda: llm.fail(500), "hang": llm.hang, "garbled": llm.garble}[failure]()
     writing_bot._connection.parse_interaction_create(command_interaction("question", texte=QUESTION))
 
@@ -120,7 +120,7 @@ async def test_an_endpoint_failure_gives_the_extractive_card_within_the_time_out
     assert_within_discord_limits(card.message)
 
 
-async def test_a_mention_gets_the_written_text_as_it_comes_then_the_card(writing_bot: PvdBot, fake: FakeDiscord,
+async def test_a_mention_gets_the_written_text_as_it_comes_then_the_card(writing_bot: discord.Client, fake: FakeDiscord,
                                                                         llm: FakeLlm) -> None:
     llm.answer(" ".join([SENTENCES[0], INVENTED, *SENTENCES[1:]]), piece_delay=0.04)
     writing_bot._connection.parse_message_create(message_create(f"<@{BOT_ID}> {QUESTION}"))

@@ -13,19 +13,19 @@ from contextlib import contextmanager
 
 import discord
 
-from bot.discord_bot.client import PvdBot
+from bot.discord_bot.client import create_bot
 from bot.discord_bot.logs import configure_logging
 from bot.discord_bot.protocols import AnswerEngine, Reindex
 from bot.discord_bot.ratelimit import RateLimiter
-from bot.discord_bot.render import render_answer, render_session, render_sessions
+from bot.discord_bot.render import answer_embed, render_session, render_sessions
 from bot.feedback import FeedbackStore
 from bot.settings import Settings
 from index.errors import ConfigError
 from ingest.errors import PvdError
 
 __all__ = [
-    "AnswerEngine", "BotConfigError", "BotConnectionError", "BotLoginError", "PvdBot", "RateLimiter", "Reindex",
-    "configure_logging", "render_answer", "render_session", "render_sessions", "run_bot", "serve",
+    "AnswerEngine", "BotConfigError", "BotConnectionError", "BotLoginError", "RateLimiter", "Reindex",
+    "answer_embed", "configure_logging", "create_bot", "render_session", "render_sessions", "run_bot", "serve",
 ]
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,8 @@ async def serve(settings: Settings, engine: AnswerEngine, reindex: Reindex, *, s
     """Connect and answer until the connection is closed. Discord's failures become French PvdErrors."""
     token = require_token(settings)
     store = feedback or FeedbackStore(settings.feedback_db)
-    async with PvdBot(settings, engine, reindex, store, sync_global=sync_global,
-                      message_content=message_content) as bot:
+    async with create_bot(settings, engine, reindex, store, sync_global=sync_global,
+                          message_content=message_content) as bot:
         try:
             with _close_on_sigterm(bot):
                 await bot.start(token)
@@ -79,7 +79,7 @@ async def serve(settings: Settings, engine: AnswerEngine, reindex: Reindex, *, s
 
 
 @contextmanager
-def _close_on_sigterm(bot: PvdBot) -> Iterator[None]:
+def _close_on_sigterm(bot: discord.Client) -> Iterator[None]:
     """`systemctl stop` sends SIGTERM: close the connection cleanly instead of dying mid-reply."""
     loop = asyncio.get_running_loop()
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -31,9 +32,13 @@ def is_staff(user: discord.User | discord.Member, permissions: discord.Permissio
     return False
 
 
-async def staff_only(interaction: discord.Interaction[Any]) -> bool:
-    """An app_commands check: the bot's settings name the staff role."""
-    staff_role: str | None = interaction.client.settings.staff_role
-    if is_staff(interaction.user, interaction.permissions, staff_role):
-        return True
-    raise NotStaff(refusal(staff_role))
+def staff_only(staff_role: str | None) -> Callable[[discord.Interaction[Any]], bool]:
+    """An app_commands check for ``staff_role`` (from the settings); others get NotStaff, which the tree
+    answers privately."""
+
+    def check(interaction: discord.Interaction[Any]) -> bool:
+        if is_staff(interaction.user, interaction.permissions, staff_role):
+            return True
+        raise NotStaff(refusal(staff_role))
+
+    return check

@@ -1,8 +1,8 @@
-"""The Discord client: receives its collaborators, registers the commands and the vote buttons, syncs."""
+"""The Discord client: receives its collaborators, hands each handler what it uses, registers the vote buttons,
+syncs. The only module that knows ``PvdBot``: others get a ``discord.Client`` from ``create_bot``."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -12,12 +12,12 @@ from discord import app_commands
 
 from bot.discord_bot.access import NotStaff
 from bot.discord_bot.commands import register_commands
-from bot.discord_bot.messages import addressed_question, answer_message
+from bot.discord_bot.messages import mention_handler
 from bot.discord_bot.protocols import AnswerEngine, Reindex
 from bot.discord_bot.questions import QuestionDesk
 from bot.discord_bot.ratelimit import RateLimiter
+from bot.discord_bot.reindexing import ReindexDesk
 from bot.discord_bot.replies import APOLOGY, NO_PINGS, send_private
-from bot.discord_bot.votes import VoteButton
 from bot.feedback import FeedbackStore
 from bot.settings import Settings
 from ingest.errors import PvdError
@@ -54,19 +54,18 @@ class PvdBot(discord.Client):
         intents.message_content = message_content  # privileged: mentions carry their text without it
         super().__init__(intents=intents, allowed_mentions=NO_PINGS)
         self.settings = settings
-        self.engine = engine
-        self.reindex = reindex
-        self.feedback = feedback
         self.sync_global = sync_global
-        self.desk = QuestionDesk(engine, feedback, RateLimiter(settings.rate_limit_per_minute, clock=clock),
-                                 settings.max_question_chars)
-        self.reindex_lock = asyncio.Lock()
+        desk = QuestionDesk(engine, feedback, RateLimiter(settings.rate_limit_per_minute, clock=clock),
+                            settings.max_question_chars)
         self.tree = PvdTree(self)
-        register_commands(self.tree)
+        register_commands(self.tree, desk=desk, reindex=ReindexDesk(reindex), engine=engine,
+                          staff_role=settings.staff_role)
+        self._answer_mentions = mention_handler(desk)
+        self._votes = desk.votes
 
     async def setup_hook(self) -> None:
         # Votes on answers sent before a restart still reach us: the button is rebuilt from its custom_id.
-        self.add_dynamic_items(VoteButton)
+        self.add_dynamic_items(self._votes)
         await self.sync_commands()
 
     async def sync_commands(self) -> None:
@@ -108,8 +107,16 @@ class PvdBot(discord.Client):
                  len(self.guilds))
 
     async def on_message(self, message: discord.Message) -> None:
-        if self.user is None:
-            return
-        question = addressed_question(message, self.user.id)
-        if question is not None:
-            await answer_message(self, message, question)
+        if self.user is not None:
+            await self._answer_mentions(message, self.user.id)
+
+
+def create_bot(settings: Settings, engine: AnswerEngine, reindex: Reindex, feedback: FeedbackStore, *,
+               sync_global: bool = False, message_content: bool = False,
+               clock: Callable[[], float] = time.monotonic) -> discord.Client:
+    """pvd-assistant's Discord client, not yet connected (``start``, or ``login`` then ``connect``).
+
+    ``sync_global``: publish the commands to every server; ``message_content``: ask for the privileged intent;
+    ``clock``: the rate limit's clock (tests move it by hand)."""
+    return PvdBot(settings, engine, reindex, feedback, sync_global=sync_global, message_content=message_content,
+                  clock=clock)

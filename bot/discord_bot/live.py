@@ -1,8 +1,7 @@
-"""A written answer arriving in Discord as it is generated: the reply is edited with the text so far.
-
-The engine runs in a worker thread and hands over the text (sentences the guard kept) through ``push``; the
-event loop shows it at most once per ``interval`` seconds, always the latest text, each time within Discord's
-limits (render.render_partial). The final card then replaces it.
+"""A reply that follows work done in a worker thread: a written answer as it is generated, a re-index as it
+embeds. The thread hands over the latest text through ``push``; the event loop shows it at most once per
+``interval`` seconds, always the latest, through ``show`` (which edits the reply within Discord's limits).
+The final message then replaces it.
 """
 
 from __future__ import annotations
@@ -11,12 +10,10 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 from contextlib import suppress
+from typing import Any
 
 import discord
-
-from bot.discord_bot.render import render_partial
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +21,13 @@ EDIT_INTERVAL_SECONDS = 1.0
 
 
 class LiveEdits:
-    """Use inside the running loop: ``push`` from any thread, then ``await finish()``. ``show`` puts an embed
-    on screen (edits the deferred reply, or sends then edits a reply); ``edits`` counts the embeds shown."""
+    """Use inside the running loop: ``push`` from any thread, then ``await finish()``. ``show`` puts the
+    latest text on screen (edits the deferred reply, or sends then edits a reply); ``edits`` counts the texts
+    shown."""
 
-    def __init__(self, question: str, show: Callable[[discord.Embed], Awaitable[Any]], *,
-                 interval: float = EDIT_INTERVAL_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, show: Callable[[str], Awaitable[Any]], *, interval: float = EDIT_INTERVAL_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._show = show
-        self._question = question
         self._interval = interval
         self._clock = clock
         self._loop = asyncio.get_running_loop()
@@ -41,7 +38,7 @@ class LiveEdits:
         self.edits = 0
 
     def push(self, text: str) -> None:
-        """The text written so far (thread-safe)."""
+        """The text to show now (thread-safe)."""
         self._loop.call_soon_threadsafe(self._update, text)
 
     def _update(self, text: str) -> None:
@@ -49,7 +46,7 @@ class LiveEdits:
         self._changed.set()
 
     async def finish(self) -> None:
-        """Stop editing; an edit under way is completed first, so it cannot land after the final card."""
+        """Stop editing; an edit under way is completed first, so it cannot land after the final message."""
         self._closing.set()
         self._changed.set()
         await self._task
@@ -66,9 +63,9 @@ class LiveEdits:
                 return
             self._changed.clear()
             try:
-                await self._show(render_partial(self._question, self._latest))
+                await self._show(self._latest)
             except discord.HTTPException as error:
-                log.warning("Affichage progressif interrompu (%s %s) ; la réponse complète suivra.",
+                log.warning("Affichage progressif interrompu (%s %s) ; le message final suivra.",
                             error.status, error.text)
                 return
             self.edits += 1

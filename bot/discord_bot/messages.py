@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from typing import TYPE_CHECKING
 
 import discord
 
 from bot.discord_bot import text as t
 from bot.discord_bot.live import LiveEdits
-from bot.discord_bot.questions import Refusal
-from bot.discord_bot.render import render_answer
+from bot.discord_bot.questions import QuestionDesk, Refusal
+from bot.discord_bot.render import answer_embed, render_partial
 from bot.discord_bot.replies import APOLOGY, NO_PINGS, channel_label
 from ingest.errors import PvdError
-
-if TYPE_CHECKING:
-    from bot.discord_bot.client import PvdBot
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +39,21 @@ def addressed_question(message: discord.Message, bot_id: int) -> str | None:
     return re.sub(rf"<@!?{bot_id}>", " ", message.content)
 
 
-async def answer_message(bot: PvdBot, message: discord.Message, raw: str) -> None:
+def mention_handler(desk: QuestionDesk) -> Callable[[discord.Message, int], Awaitable[None]]:
+    """What the client calls with every message it sees (and its own user id): questions addressed to the bot
+    are answered through ``desk``, other messages are ignored."""
+
+    async def on_message(message: discord.Message, bot_id: int) -> None:
+        question = addressed_question(message, bot_id)
+        if question is not None:
+            await answer_message(desk, message, question)
+
+    return on_message
+
+
+async def answer_message(desk: QuestionDesk, message: discord.Message, raw: str) -> None:
     """Reply in the thread of the message; refusals and errors too (a chat message cannot be private)."""
-    screened = bot.desk.screen(raw, message.author.id)
+    screened = desk.screen(raw, message.author.id)
     if isinstance(screened, Refusal):
         await _reply_text(message, screened.text)
         return
@@ -52,17 +61,18 @@ async def answer_message(bot: PvdBot, message: discord.Message, raw: str) -> Non
         await message.channel.typing()  # « Assistant PVD est en train d'écrire… » while the engine works
     reply: discord.Message | None = None  # the reply, once a written answer has started to show
 
-    async def show(embed: discord.Embed) -> None:
+    async def show(text: str) -> None:
         nonlocal reply
+        embed = render_partial(screened, text)
         if reply is None:
             reply = await message.reply(embed=embed, allowed_mentions=NO_PINGS)
         else:
             await reply.edit(embed=embed, allowed_mentions=NO_PINGS)
 
-    live = LiveEdits(screened, show) if getattr(bot.engine, "writer", None) is not None else None
+    live = LiveEdits(show) if desk.writes else None
     try:
-        answer, answer_id = await bot.desk.answer(screened, message.author.id, channel_label(message.channel.id),
-                                                  on_text=live.push if live else None)
+        answer, answer_id = await desk.answer(screened, message.author.id, channel_label(message.channel.id),
+                                              on_text=live.push if live else None)
     except Exception as exc:
         if live is not None:
             await live.finish()
@@ -77,7 +87,7 @@ async def answer_message(bot: PvdBot, message: discord.Message, raw: str) -> Non
         return
     if live is not None:
         await live.finish()
-    embed, view = render_answer(answer, answer_id)
+    embed, view = answer_embed(answer, answer_id, votes=desk.votes)
     try:
         if reply is not None:  # the written text is on screen: the card takes its place
             await reply.edit(embed=embed, view=view, allowed_mentions=NO_PINGS)

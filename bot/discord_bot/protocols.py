@@ -8,6 +8,9 @@ from typing import Protocol
 from bot.answer import Answer
 from ingest.models import Cycle
 
+#: ``progress(done, total)``: passages embedded so far, out of those to embed; called from the worker thread.
+Progress = Callable[[int, int], None]
+
 
 class AnswerEngine(Protocol):
     """bot.engine.Engine as the bot sees it. ``answer`` blocks (embedding + search) and is thread-safe."""
@@ -18,5 +21,8 @@ class AnswerEngine(Protocol):
     def cycle(self) -> Cycle: ...
 
 
-#: Re-indexes the corpus (blocking) and returns a French summary; raises PvdError on failure.
-Reindex = Callable[[], str]
+class Reindex(Protocol):
+    """Re-indexes the corpus (blocking) and returns a French summary; raises PvdError on failure
+    (bot.ingestion.reindex_corpus)."""
+
+    def __call__(self, progress: Progress | None = None) -> str: ...

@@ -14,6 +14,7 @@ from bot.answer import Answer
 from bot.discord_bot.protocols import AnswerEngine
 from bot.discord_bot.ratelimit import RateLimiter
 from bot.discord_bot.render import HELP_TEXT
+from bot.discord_bot.votes import VoteButton, recorded_in
 from bot.feedback import FeedbackStore
 from ingest.errors import PvdError
 
@@ -44,8 +45,14 @@ class QuestionDesk:
                  max_chars: int) -> None:
         self.engine = engine
         self.feedback = feedback
+        self.votes = recorded_in(feedback) if feedback is not None else VoteButton  # under the answers logged
         self.limiter = limiter
         self.max_chars = max_chars
+
+    @property
+    def writes(self) -> bool:
+        """Whether answers are written by a language model (then shown as they are generated)."""
+        return getattr(self.engine, "writer", None) is not None
 
     def screen(self, raw: str, user_id: int) -> str | Refusal:
         """The question ready for the engine, or why not. Only questions that pass count against the rate."""

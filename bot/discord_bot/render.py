@@ -40,8 +40,10 @@ WRITING_FOOTER = "Réponse en cours de rédaction, à partir des passages du cyc
 
 # ---- answers ----------------------------------------------------------------------------------------------
 
-def render_answer(answer: Answer, answer_id: int | None) -> tuple[discord.Embed, discord.ui.View]:
-    """The embed and buttons for an answer (or an abstention). ``answer_id`` None: no vote buttons."""
+def answer_embed(answer: Answer, answer_id: int | None, *,
+                 votes: type[VoteButton] = VoteButton) -> tuple[discord.Embed, discord.ui.View]:
+    """The embed and buttons for an answer (or an abstention). ``answer_id`` None: no vote buttons; ``votes``:
+    their class (votes.recorded_in: where the clicks are recorded)."""
     if not answer.answered:
         return _render_abstention(answer)
     embed = discord.Embed(
@@ -61,8 +63,8 @@ def render_answer(answer: Answer, answer_id: int | None) -> tuple[discord.Embed,
         label = t.truncate(f"Voir le replay à {timestamp_label(best.start or 0.0)}", t.BUTTON_LABEL)
         view.add_item(discord.ui.Button(style=discord.ButtonStyle.link, label=label, url=best.url))
     if answer_id is not None:
-        view.add_item(VoteButton("up", answer_id))
-        view.add_item(VoteButton("down", answer_id))
+        view.add_item(votes("up", answer_id))
+        view.add_item(votes("down", answer_id))
     return embed, view
 
 

@@ -1,7 +1,9 @@
 """👍 / 👎 buttons under an answer that keep working after a restart.
 
 The answer id and the vote live in the button's custom_id (« pvd:vote:up:123 »); discord.py rebuilds the
-button from any message through the registered template (DynamicItem), so no view is kept in memory.
+button from any message through the registered template (DynamicItem), so no view is kept in memory. The
+class discord.py rebuilds is the one last registered or sent, so a bot both registers and sends the class
+bound to its store (``recorded_in``).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import Any, Literal, Protocol, cast
+from typing import Any, ClassVar, Literal
 
 import discord
 
@@ -24,15 +26,15 @@ THANKS = "Merci, avis enregistré."
 APOLOGY = "Désolé, votre avis n'a pas pu être enregistré. Réessayez plus tard."
 
 
-class _HasFeedback(Protocol):
-    feedback: FeedbackStore
-
-
 def custom_id(vote: Vote, answer_id: int) -> str:
     return f"pvd:vote:{vote}:{answer_id}"
 
 
 class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
+    """A vote button; its clicks are recorded in ``store``, set on the class ``recorded_in`` makes."""
+
+    store: ClassVar[FeedbackStore | None] = None
+
     def __init__(self, vote: Vote, answer_id: int) -> None:
         self.vote: Vote = vote
         self.answer_id = answer_id
@@ -53,8 +55,10 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLA
         return cls(vote, int(match["answer_id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        store = cast(_HasFeedback, interaction.client).feedback  # the PvdBot's store (client.py)
+        store = self.store
         try:
+            if store is None:
+                raise RuntimeError("vote button class not bound to a feedback store (votes.recorded_in)")
             await asyncio.to_thread(store.vote, self.answer_id, interaction.user.id, UP if self.vote == "up" else DOWN)
         except PvdError as error:
             message = str(error)
@@ -67,3 +71,13 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLA
         await interaction.response.send_message(message, ephemeral=True,
                                                 allowed_mentions=discord.AllowedMentions.none())
 
+
+
+def recorded_in(store: FeedbackStore) -> type[VoteButton]:
+    """The vote button class whose clicks land in ``store``: the one a bot registers and puts under its answers."""
+
+    class RecordedVoteButton(VoteButton, template=TEMPLATE):
+        pass
+
+    RecordedVoteButton.store = store
+    return RecordedVoteButton
