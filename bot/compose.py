@@ -99,15 +99,16 @@ def make_source(rank: int, passage: Passage, cycle: Cycle, max_chars: int) -> So
     return Source(**common, start=link_at, end=passage.end, url=url, text=excerpt(chunk, cue, max_chars))
 
 
-def source_line(source: Source, cycle: Cycle) -> str:
+def source_line(source: Source) -> str:
     """« **Titre** (M2, 17 mars 2022) — ▶ 5:12 » with the link, or the fiche name."""
-    session = cycle.session(source.session) if source.session else None
+    in_session = source.date is not None  # make_source dates every passage whose session is in the catalogue
     if source.kind == "fiche":
         where = f"fiche « {source.document.rsplit('/', 1)[-1]} »"
         if source.heading:
             where += f", section « {source.heading.split(' — ')[-1]} »"
-        return f"📄 {where}" + (f" — session **{session.title}** ({french_date(session.date)})" if session else "")
-    title = f"**{source.session_title}** ({source.module}, {french_date(session.date)})" if session else "**?**"
+        return f"📄 {where}" + (f" — session **{source.session_title}** ({french_date(source.date)})"
+                                if in_session else "")
+    title = f"**{source.session_title}** ({source.module}, {french_date(source.date)})" if in_session else "**?**"
     if source.url and source.start is not None:
         return f"{title} — [▶ {timestamp_label(source.start)}]({source.url})"
     return title
@@ -121,10 +122,10 @@ def compose(question: str, passages: list[Passage], cycle: Cycle, answered: bool
     sources = tuple(make_source(i + 1, p, cycle, config.excerpt_chars) for i, p in enumerate(passages))
     if not answered:
         text = ABSTAIN_LEAD
-        nearest = [f"- {source_line(s, cycle)}" for s in sources if s.session]
+        nearest = [f"- {source_line(s)}" for s in sources if s.session]
         if nearest:
             text += "\n\nLes sessions les plus proches, si cela peut aider :\n" + "\n".join(nearest)
         return Answer(question, False, text, sources, lead=ABSTAIN_LEAD)
-    blocks = [f"{source_line(s, cycle)}\n> {s.text}" for s in sources]
+    blocks = [f"{source_line(s)}\n> {s.text}" for s in sources]
     lead = LEAD if sure else CAVEAT
     return Answer(question, True, f"{lead}\n\n" + "\n\n".join(blocks), sources, lead=lead)

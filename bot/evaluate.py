@@ -165,7 +165,7 @@ LABELS = {
 }
 
 
-def format_report(report: EvalReport, details: bool = False, calibrate: bool = False) -> str:
+def format_eval_report(report: EvalReport, details: bool = False, calibrate: bool = False) -> str:
     f = report.figures()
     interval = bootstrap(report)
     lines = [f"Questions : {f['questions']}"]

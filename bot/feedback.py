@@ -258,7 +258,7 @@ def _describe(source: CitedSource) -> str:
     return f"fiche {name}" + (f" ({source.session})" if source.session else "")
 
 
-def format_report(report: Report) -> str:
+def format_feedback_report(report: Report) -> str:
     """The report as French text for the staff (terminal or Discord)."""
     lines = [
         f"Rapport des questions du {_local(report.since)} au {_local(report.until)}",

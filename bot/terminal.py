@@ -18,7 +18,7 @@ def hyperlink(url: str, label: str) -> str:
     return f"\x1b]8;;{url}\x1b\\{label}\x1b]8;;\x1b\\ ({url})"
 
 
-def render_answer(answer: Answer, cycle: Cycle, color: bool) -> str:
+def render_answer(answer: Answer, color: bool) -> str:
     lines = []
     if answer.answered:
         lines.append(click.style(answer.lead, bold=True))
@@ -26,15 +26,14 @@ def render_answer(answer: Answer, cycle: Cycle, color: bool) -> str:
         lines.append(answer.lead)
         if answer.sources:
             lines.append(click.style("Sessions les plus proches :", bold=True))
-    return "\n".join(lines + render_sources(answer, cycle, color))
+    return "\n".join(lines + render_sources(answer, color))
 
 
-def render_sources(answer: Answer, cycle: Cycle, color: bool) -> list[str]:
+def render_sources(answer: Answer, color: bool) -> list[str]:
     """The numbered sources, each with its replay link: the « [1] » a written answer cites."""
     lines = []
     for s in answer.sources:
-        session = cycle.session(s.session) if s.session else None
-        head = f"{s.session} · {s.session_title} ({s.module}, {french_date(session.date)})" if session else ""
+        head = f"{s.session} · {s.session_title} ({s.module}, {french_date(s.date)})" if s.date is not None else ""
         if s.kind == "fiche":
             head = f"📄 {s.document}" + (f" — {s.heading}" if s.heading else "") + (f" [{head}]" if head else "")
         lines.append("")
@@ -61,10 +60,10 @@ def answer_live(engine: Any, question: str, k: int | None, color: bool) -> str:
 
     answer = engine.answer(question, k, on_text=show)
     if not shown:
-        return render_answer(answer, engine.cycle, color)
+        return render_answer(answer, color)
     if answer.generated and answer.text == shown:
-        return "\n".join(["", *render_sources(answer, engine.cycle, color)])
-    return "\n\n" + FALLBACK_NOTE + "\n" + render_answer(answer, engine.cycle, color)
+        return "\n".join(["", *render_sources(answer, color)])
+    return "\n\n" + FALLBACK_NOTE + "\n" + render_answer(answer, color)
 
 
 def render_sessions(cycle: Cycle) -> str:

@@ -26,6 +26,7 @@ import numpy as np
 
 from index.errors import IndexCorruptError, IndexMissingError, ModelMismatchError
 from ingest.errors import FileAccessError
+from ingest.files import fsync_path, write_atomically
 from ingest.models import Chunk, Cycle, Module, Session
 
 FORMAT_VERSION = 1
@@ -142,12 +143,10 @@ def write_generation(index_dir: Path, *, model: str, dim: int, cycle: Cycle, chu
     manifest = Manifest(FORMAT_VERSION, model, dim, dt.datetime.now().isoformat(timespec="seconds"),
                         len(chunks), len(segments), str(cycle.root), noise)
     _write_synced(tmp / "manifest.json", json.dumps(manifest.__dict__, ensure_ascii=False, indent=2))
-    _fsync_dir(tmp)
+    fsync_path(tmp)
     final = index_dir / name
     os.rename(tmp, final)
-    _write_synced(index_dir / f"{CURRENT}.tmp", name)
-    os.replace(index_dir / f"{CURRENT}.tmp", index_dir / CURRENT)
-    _fsync_dir(index_dir)
+    write_atomically(index_dir / CURRENT, name)
     return final
 
 
@@ -184,9 +183,7 @@ def tidy_index(index_dir: Path) -> list[str]:
             if _current_is_lost(index_dir):
                 survivor = _newest_complete_generation(index_dir)
                 if survivor is not None:
-                    _write_synced(index_dir / f"{CURRENT}.tmp", survivor.name)
-                    os.replace(index_dir / f"{CURRENT}.tmp", index_dir / CURRENT)
-                    _fsync_dir(index_dir)
+                    write_atomically(index_dir / CURRENT, survivor.name)
                     notes.append(f"Le fichier {CURRENT} de l'index manquait : l'index en service est de nouveau "
                                  f"la génération complète la plus récente ({survivor.name}), sans rien recalculer.")
             if current_generation(index_dir) is not None:
@@ -257,7 +254,7 @@ def _write_meta(path: Path, cycle: Cycle, chunks: list[Chunk], embed_keys: list[
         db.commit()
     finally:
         db.close()
-    _fsync_file(path)
+    fsync_path(path)
 
 
 def _save_npy(path: Path, array: np.ndarray) -> None:
@@ -272,18 +269,6 @@ def _write_synced(path: Path, text: str) -> None:
         f.write(text)
         f.flush()
         os.fsync(f.fileno())
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    _fsync_file(path)
 
 
 # --- reading -------------------------------------------------------------------------------------------------

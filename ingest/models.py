@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -102,11 +102,6 @@ class Chunk:
     def hash(self) -> str:
         """Content hash: a chunk is re-embedded only when this changes."""
         return content_hash(self.text, self.heading or "")
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["cues"] = [[c.start, c.end, c.text] for c in self.cues]
-        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Chunk:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Literal, Protocol
 
 from ingest.captions import dump_json, read_caption_file, tidy_cues
 from ingest.corpus_paths import OutsideCorpus, inside
 from ingest.errors import EmptyTranscriptError, OutsideCorpusTranscriptError
+from ingest.files import write_atomically
 from ingest.models import Cue, Session, Transcript
 
 CACHE_DIR = Path("transcripts") / "youtube"  # relative to the corpus root
@@ -59,7 +58,7 @@ def load_transcript(
             f"La vidéo {session.youtube_id} de la session {session.id} "
             "n'a renvoyé aucun sous-titre avec du texte."
         )
-    _write_atomically(cached, dump_json(cues))
+    write_atomically(cached, dump_json(cues))  # a truncated cache would be trusted next time
     # Read back what was cached, so this run and the next ones index exactly the same cues.
     cues, _ = read_caption_file(cached)
     return _transcript(session, cues, "youtube", "json", relative.as_posix())
@@ -70,17 +69,3 @@ def _transcript(
 ) -> Transcript:
     return Transcript(session_id=session.id, cues=tuple(cues), source=source, format=fmt, document=document)
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    """A crash mid-write must not leave a truncated cache that would be trusted next time."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

@@ -11,7 +11,7 @@ import pytest
 
 from bot.answer import Answer
 from bot.errors import FeedbackError, UnknownAnswerError
-from bot.feedback import DOWN, UP, FeedbackStore, format_report
+from bot.feedback import DOWN, UP, FeedbackStore, format_feedback_report
 from ingest.errors import PvdError
 from tests.fixtures.discord.doubles import abstention, good_answer
 
@@ -117,12 +117,12 @@ def test_report__downvoted_answers_most_down_votes_first_with_their_sources(stor
     assert (fiche.document, fiche.start) == ("fiches/S06-commerces.pdf", None)
 
 
-def test_format_report__french_text_for_the_staff(store: FeedbackStore) -> None:
+def test_format_feedback_report__french_text_for_the_staff(store: FeedbackStore) -> None:
     store.log_answer(abstention("Qui finance les études ?"), 1, "discord:1")
     store.log_answer(abstention("qui finance les etudes"), 1, "discord:1")
     bad = store.log_answer(good_answer("Commerces ?"), 1, "discord:1")
     store.vote(bad, 10, DOWN)
-    text = format_report(store.report(*MAY))
+    text = format_feedback_report(store.report(*MAY))
     assert "3 question(s) : 1 avec réponse, 2 sans réponse." in text
     assert "Questions restées sans réponse (les plus fréquentes d'abord) :" in text
     assert "  2 × « qui finance les etudes »" in text
@@ -133,8 +133,8 @@ def test_format_report__french_text_for_the_staff(store: FeedbackStore) -> None:
     assert "source : fiche S06-commerces.pdf (S06)" in text
 
 
-def test_format_report__an_empty_period_says_so(store: FeedbackStore) -> None:
-    text = format_report(store.report(*MAY))
+def test_format_feedback_report__an_empty_period_says_so(store: FeedbackStore) -> None:
+    text = format_feedback_report(store.report(*MAY))
     assert "0 question(s)" in text and "Aucune question restée sans réponse." in text
 
 
