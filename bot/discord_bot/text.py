@@ -20,7 +20,6 @@ EMBED_TOTAL = 6000  # per embed, and per message across all its embeds
 EMBEDS_PER_MESSAGE = 10
 FOOTER_TEXT = 2048
 BUTTON_LABEL = 80
-BUTTONS_PER_ROW = 5
 BUTTON_URL = 512
 CHOICES = 25  # autocomplete choices
 CHOICE_NAME = 100
