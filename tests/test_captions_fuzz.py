@@ -5,12 +5,15 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.captions import FORMATS, parse_caption_bytes, parse_captions
 from ingest.errors import CaptionError
 from ingest.models import Cue
+
+pytestmark = pytest.mark.slow  # property-based: hundreds of generated caption files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "captions"
 SAMPLES = sorted((p.name, p.read_bytes()) for p in FIXTURES.iterdir() if p.is_file())

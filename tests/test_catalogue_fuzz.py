@@ -16,6 +16,8 @@ from ingest.catalogue import load_cycle
 from ingest.errors import CatalogueError, PvdError
 from ingest.models import Cycle
 
+pytestmark = pytest.mark.slow  # property-based: hundreds of generated catalogues
+
 VALID_CORPUS = Path(__file__).parent / "fixtures" / "catalogue" / "valid"
 VALID = (VALID_CORPUS / "cycle.toml").read_text("utf-8")
 FUZZ = settings(max_examples=150, derandomize=True, deadline=None,

@@ -6,33 +6,35 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from bot.engine import Engine
 from bot.ingestion import run_ingest
+from tests.conftest import trim_catalogue, trimmed_demo
 from tests.fixtures.discord.fake_discord import STAFF_ID, STAFF_ROLE_ID, FakeDiscord, command_interaction, member
 from tests.fixtures.discord.harness import make_settings, settle, start_bot
+
+pytestmark = pytest.mark.slow  # real re-indexes driven from Discord, 120 questions during one
 
 QUESTION = "Comment la friche textile de Bohain a-t-elle été reconvertie ?"
 
 
-def _without_session(corpus: Path, session_id: str) -> str:
-    """Remove one [[session]] block from cycle.toml; return the original text."""
-    path = corpus / "cycle.toml"
-    original = path.read_text(encoding="utf-8")
-    head, *blocks = original.split("[[session]]")
-    kept = [b for b in blocks if f'id = "{session_id}"' not in b]
-    path.write_text("[[session]]".join([head, *kept]), encoding="utf-8")
-    return original
+def _corpus_without_the_friche(tmp_path: Path) -> tuple[Path, str]:
+    """A two-session corpus (shops, friche) whose catalogue lists the shops only; also the full catalogue."""
+    corpus = trimmed_demo(tmp_path / "corpus", ("S05", "S11"))
+    original = (corpus / "cycle.toml").read_text(encoding="utf-8")
+    trim_catalogue(corpus, ("S05",))
+    return corpus, original
 
 
 async def test_reindex_from_discord__next_answer_comes_from_the_new_index(fake: FakeDiscord, store, tmp_path,
-                                                                          demo_corpus, demo_index, encoder):
+                                                                          encoder):
     index_dir = tmp_path / "index"
-    shutil.copytree(demo_index, index_dir)
-    original = _without_session(demo_corpus, "S11")
-    run_ingest(demo_corpus, index_dir, encoder, None)  # the live index no longer knows the Bohain visit
+    corpus, original = _corpus_without_the_friche(tmp_path)
+    run_ingest(corpus, index_dir, encoder, None)  # the live index does not know the Bohain visit
 
     def reindex(progress=None) -> str:
-        return run_ingest(demo_corpus, index_dir, encoder, None, progress=progress).summary()
+        return run_ingest(corpus, index_dir, encoder, None, progress=progress).summary()
 
     bot = await start_bot(make_settings(tmp_path), Engine(index_dir, encoder=encoder), reindex, store)
     try:
@@ -40,7 +42,7 @@ async def test_reindex_from_discord__next_answer_comes_from_the_new_index(fake: 
         before, = await fake.wait_for(lambda c: c.is_followup, timeout=30)
         assert all("Bohain" not in f["name"] for e in before.json.get("embeds", []) for f in e.get("fields", []))
 
-        (demo_corpus / "cycle.toml").write_text(original, encoding="utf-8")  # staff add the session back
+        (corpus / "cycle.toml").write_text(original, encoding="utf-8")  # staff add the session back
         staff = member(STAFF_ID, roles=(STAFF_ROLE_ID,), name="equipe.caue")
         bot._connection.parse_interaction_create(command_interaction("reindexer", who=staff))
         summary = (await fake.wait_for(lambda c: c.is_followup, count=2, timeout=60))[1]
@@ -55,13 +57,13 @@ async def test_reindex_from_discord__next_answer_comes_from_the_new_index(fake: 
 
 
 async def test_120_questions_from_30_members_during_a_reindex__every_one_gets_its_answer(fake: FakeDiscord, store, tmp_path,
-                                                                                 demo_corpus, demo_index, encoder):
+                                                                                 small_index, encoder):
     index_dir = tmp_path / "index"
-    shutil.copytree(demo_index, index_dir)
-    _without_session(demo_corpus, "S11")
+    shutil.copytree(small_index, index_dir)
+    corpus = trimmed_demo(tmp_path / "corpus", ("S03", "S04"))  # S05 leaves: the re-index has work to do
 
     def reindex(progress=None) -> str:
-        return run_ingest(demo_corpus, index_dir, encoder, None, progress=progress).summary()
+        return run_ingest(corpus, index_dir, encoder, None, progress=progress).summary()
 
     bot = await start_bot(make_settings(tmp_path), Engine(index_dir, encoder=encoder), reindex, store)
     questions = ["Comment lutter contre la vacance commerciale ?", "Qu'est-ce qu'une ORT ?",

@@ -14,6 +14,8 @@ from ingest.fiche_chunks import chunk_fiche, split_text
 from ingest.fiche_text import normalise_chars, repair_lines
 from ingest.fiches import read_fiche
 
+pytestmark = pytest.mark.slow  # property-based: hundreds of damaged fiches
+
 FIXTURES = Path(__file__).parent / "fixtures" / "fiches"
 FUZZ = settings(max_examples=150, derandomize=True, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -159,6 +159,7 @@ def test_damaged_previous_index__unread_sources_still_kept(world):
     _assert_unread_sources_kept(result, before, index)
 
 
+@pytest.mark.slow  # loads a second model (all-MiniLM-L6-v2, torch)
 def test_model_change__ingest_rebuilds_with_the_new_model_says_so_and_keeps_unread_sources(world):
     corpus, index = world
     before = _sources(index)

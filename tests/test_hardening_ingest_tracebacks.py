@@ -90,6 +90,7 @@ def crowded_transcripts(draw: st.DrawFn) -> Transcript:
     return Transcript("S07", tuple(cues), "local", "srt", "transcripts/S07.srt")
 
 
+@pytest.mark.slow  # property-based: hundreds of crowded transcripts
 @settings(max_examples=150, derandomize=True, deadline=None)
 @given(transcript=crowded_transcripts(), max_chars=st.sampled_from([300, 1000, 3000]))
 def test_crowded_transcript__ids_unique_every_cue_kept_windows_bounded(transcript, max_chars):

@@ -21,6 +21,8 @@ from index.errors import IndexCorruptError
 from index.store import CURRENT, current_generation
 from tests.conftest import trimmed_demo
 
+pytestmark = pytest.mark.slow  # real ingests killed at random moments, hundreds of concurrent questions
+
 KEPT_SESSIONS = ("S03", "S06", "S11")  # three short sessions keep every ingest here to a few seconds
 PROBE = "Comment fonctionne le prêt de vélos-cargos partagés à Hirson ?"
 QUESTIONS = (
@@ -112,7 +114,6 @@ def test_new_session__changes_the_probe_answer(world):
     assert any(s["session"] == "S13" for s in world.after[PROBE]["sources"])
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("moment", [0.1, 0.3, 0.5, 0.7, 0.85, 0.95])
 def test_reindex_killed_at_any_moment__index_is_before_or_after_and_next_ingest_completes(
         world, encoder, tmp_path, moment):
@@ -131,7 +132,6 @@ def test_reindex_killed_at_any_moment__index_is_before_or_after_and_next_ingest_
     assert Engine(index_dir, encoder=encoder).answer(PROBE).to_dict() == world.after[PROBE]
 
 
-@pytest.mark.slow
 def test_many_users_during_a_reindex__every_answer_is_the_old_or_the_new_one(world, encoder, tmp_path):
     index_dir = world.copy_index(tmp_path / "index")
     engine = Engine(index_dir, encoder=encoder)

@@ -191,6 +191,7 @@ def transcripts(draw: st.DrawFn) -> Transcript:
     return Transcript("S09", tuple(cues), "local", "srt", "transcripts/S09.srt")
 
 
+@pytest.mark.slow  # property-based: hundreds of generated transcripts
 @settings(max_examples=200, derandomize=True, deadline=None)
 @given(transcript=transcripts())
 def test_any_transcript__chunks_cover_every_cue_with_unique_increasing_ids(transcript):
