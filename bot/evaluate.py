@@ -166,11 +166,20 @@ LABELS = {
 
 
 def format_eval_report(report: EvalReport, details: bool = False, calibrate: bool = False) -> str:
+    """The figures, the overall ones last (what scripts and people read first: the tail of the output), after
+    the breakdowns and the suggested threshold; with ``details``, the missed questions come first."""
     f = report.figures()
     interval = bootstrap(report)
-    lines = [f"Questions : {f['questions']}"]
-    lines += [f"{label} : {f[key]:.2f}  [IC 95 % {interval[key][0]:.2f}–{interval[key][1]:.2f}]"
-              for key, label in LABELS.items()]
+    lines = []
+    if details:
+        for o in report.outcomes:
+            wrong = (o.in_scope and (o.rank != 1 or ("start" in o.item and not o.link_hit) or not o.answered)) \
+                or (not o.in_scope and o.answered)
+            if wrong:
+                got = ", ".join(f"{s.session or s.document}@{link_seconds(s)}" for s in o.sources[:3])
+                expected = o.item.get("session") or o.item.get("document") or "abstention"
+                lines.append(f"✗ {o.item['q']!r} attendu {expected} {o.item.get('start', '')} ; "
+                             f"obtenu {got} ; répondu={o.answered} ; confiance={o.confidence:.3f}")
     groups = [("sous-titres", lambda o: o.captions), ("questions", lambda o: length_class(o.item["q"]))]
     for title, key_of in groups:
         by: dict[str, list[Outcome]] = {}
@@ -189,13 +198,7 @@ def format_eval_report(report: EvalReport, details: bool = False, calibrate: boo
             level, answered, declined = suggestion
             lines.append(f"Seuil conseillé pour ces questions : PVD_MIN_CONFIDENCE={level:.3f} "
                          f"(répond à {answered:.0%} des questions du cycle, décline {declined:.0%} des hors sujet).")
-    if details:
-        for o in report.outcomes:
-            wrong = (o.in_scope and (o.rank != 1 or ("start" in o.item and not o.link_hit) or not o.answered)) \
-                or (not o.in_scope and o.answered)
-            if wrong:
-                got = ", ".join(f"{s.session or s.document}@{link_seconds(s)}" for s in o.sources[:3])
-                expected = o.item.get("session") or o.item.get("document") or "abstention"
-                lines.append(f"✗ {o.item['q']!r} attendu {expected} {o.item.get('start', '')} ; "
-                             f"obtenu {got} ; répondu={o.answered} ; confiance={o.confidence:.3f}")
+    lines.append(f"Questions : {f['questions']}")
+    lines += [f"{label} : {f[key]:.2f}  [IC 95 % {interval[key][0]:.2f}–{interval[key][1]:.2f}]"
+              for key, label in LABELS.items()]
     return "\n".join(lines)

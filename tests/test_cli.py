@@ -147,6 +147,8 @@ def test_eval__prints_the_quality_figures(small_index, tmp_path, mode):
     result = run("eval", str(questions), "--index", str(small_index), "--mode", mode)
     assert result.exit_code == 0, result.output
     assert "hit@1" in result.output and "link hit@3" in result.output and "déclinées" in result.output
+    last = result.output.strip().splitlines()[-6:]  # the overall figures close the output, where one looks first
+    assert last[0].startswith("Session correcte en 1re position") and last[-1].startswith("Questions hors sujet")
 
 
 def test_chat__answers_then_quits(small_index):
