@@ -1,12 +1,12 @@
 """The errors of the bot layer: questions, feedback, the language model.
 
 Each says in French what went wrong and what to do (see ``ingest.errors.PvdError``, the family's root); the
-CLI and the Discord bot print them, never a traceback. The Discord adapter's start-up errors stay in
-``bot.discord_bot``.
+CLI and the Discord bot print them, never a traceback.
 """
 
 from __future__ import annotations
 
+from index.errors import ConfigError
 from ingest.errors import PvdError
 
 
@@ -45,3 +45,18 @@ class WritingError(PvdError):
 
 class WritingTimeout(WritingError):
     fix = "Augmentez PVD_LLM_TIMEOUT, ou choisissez un modèle plus rapide."
+
+
+class BotConfigError(ConfigError):
+    """The bot cannot start with these settings."""
+
+
+class BotLoginError(PvdError):
+    cause = "Discord a refusé le jeton du bot (DISCORD_TOKEN invalide ou révoqué)."
+    fix = ("Copiez le jeton depuis le portail développeur Discord (Applications → votre bot → Bot → Reset Token) "
+           "dans DISCORD_TOKEN du fichier .env, puis relancez « pvd bot ».")
+
+
+class BotConnectionError(PvdError):
+    cause = "Impossible de joindre Discord."
+    fix = "Vérifiez la connexion Internet du serveur (et un éventuel proxy), puis relancez « pvd bot »."

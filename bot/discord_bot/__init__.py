@@ -18,10 +18,9 @@ from bot.discord_bot.logs import configure_logging
 from bot.discord_bot.protocols import AnswerEngine, Reindex
 from bot.discord_bot.ratelimit import RateLimiter
 from bot.discord_bot.render import answer_embed, render_session, render_sessions
+from bot.errors import BotConfigError, BotConnectionError, BotLoginError
 from bot.feedback import FeedbackStore
 from bot.settings import Settings
-from index.errors import ConfigError
-from ingest.errors import PvdError
 
 __all__ = [
     "AnswerEngine", "BotConfigError", "BotConnectionError", "BotLoginError", "RateLimiter", "Reindex",
@@ -29,21 +28,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-
-class BotConfigError(ConfigError):
-    """The bot cannot start with these settings."""
-
-
-class BotLoginError(PvdError):
-    cause = "Discord a refusé le jeton du bot (DISCORD_TOKEN invalide ou révoqué)."
-    fix = ("Copiez le jeton depuis le portail développeur Discord (Applications → votre bot → Bot → Reset Token) "
-           "dans DISCORD_TOKEN du fichier .env, puis relancez « pvd bot ».")
-
-
-class BotConnectionError(PvdError):
-    cause = "Impossible de joindre Discord."
-    fix = "Vérifiez la connexion Internet du serveur (et un éventuel proxy), puis relancez « pvd bot »."
 
 
 def require_token(settings: Settings) -> str:
