@@ -21,49 +21,29 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import KFold
 
-from bot.compose import Passage, compose
-from bot.engine import Engine
+from bot.compose import compose
+from bot.engine import Engine, as_passages
 from bot.evaluate import EvalReport, Outcome, load_questions
 from index.ranking import Moment, RankingConfig, evidence, select_moments
 
-FEATURES = ("window", "pair", "segment", "coverage", "fused")
 FOLDS = 5
 
 
 @dataclass
 class Asked:
-    """One question with every candidate moment and which of them hold the expected answer."""
+    """One question with every candidate moment (scored by the engine's current settings)."""
 
     item: dict[str, Any]
     moments: list[Moment]
-    x: np.ndarray  # (moments, features)
-    right: np.ndarray  # (moments,) bool
-    noise: float
+    noise: float  # the index's noise level
 
 
 def collect(engine: Engine, items: list[dict[str, Any]]) -> list[Asked]:
-    index = engine.index()
     asked = []
     for item in items:
-        query = engine.query(item["q"], index)
-        r = engine.ranking
-        hits = index.search(query, k=r.candidates, dense_weight=r.dense_list, lexical_weight=r.lexical_list)
-        moments = index.moments(query, hits, r)
-        x = np.array([[getattr(m.features, f) for f in FEATURES] for m in moments]).reshape(-1, len(FEATURES))
-        asked.append(Asked(item, moments, x, np.array([_holds(item, m, index) for m in moments], bool),
-                           index.served.manifest.noise))
+        index, moments = engine.moments(item["q"])
+        asked.append(Asked(item, moments, index.served.manifest.noise))
     return asked
-
-
-def _holds(item: dict[str, Any], m: Moment, index: Any) -> bool:
-    if item.get("abstain"):
-        return False
-    if "document" in item:
-        return m.document == item["document"]
-    if m.session_id != item.get("session") or m.cues is None:
-        return False
-    cues = index.chunk(m.row).cues[m.cues[0]:m.cues[1] + 1]
-    return cues[0].start <= item["end"] and cues[-1].end >= item["start"]
 
 
 GRID = {  # coarse on purpose: a few dozen questions cannot tell finer steps apart
@@ -111,8 +91,7 @@ def report(engine: Engine, asked: list[Asked], config: RankingConfig) -> EvalRep
         moments = rescored(a, config)
         p = config.probability(*evidence(moments, a.noise))
         kept = select_moments(moments, 10, config.per_session, config.min_gap_seconds)
-        passages = [Passage(c, m.score, m.cues, c.start, c.end) for m in kept for c in [index.chunk(m.row)]]
-        answer = compose(a.item["q"], passages, index.cycle, True)
+        answer = compose(a.item["q"], as_passages(index, kept), index.cycle, True)
         out.outcomes.append(Outcome(a.item, answer.sources, p >= config.decline_below, p))
     return out
 

@@ -20,7 +20,7 @@ import psutil
 from bench.synthetic import build_scale_index, demo_runs, synthetic_cues, write_vtt
 from bot.ingestion import run_ingest
 from bot.settings import DEMO_CORPUS
-from index.build import passage_text, segment_text
+from index.build import passage_text
 from index.encoders import Encoder
 from index.store import current_generation, read_generation
 
@@ -116,7 +116,7 @@ def throughput(encoder: Encoder, index_dir: Path) -> tuple[float, float]:
     """Real embedding rate on demo texts: (passages/s, 15-second segments/s)."""
     stored = read_generation(current_generation(index_dir))
     passages = [passage_text(c, stored.cycle) for c in stored.chunks][:32]
-    segments = [segment_text(stored.chunks[s.chunk_row], s.cue_from, s.cue_to) for s in stored.segments][:64]
+    segments = [stored.chunks[s.chunk_row].cue_text(s.cue_from, s.cue_to) for s in stored.segments][:64]
     t = time.perf_counter()
     encoder.encode_passages(passages)
     p_rate = len(passages) / (time.perf_counter() - t)

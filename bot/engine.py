@@ -16,7 +16,7 @@ from bot.compose import AnswerConfig, Passage, compose
 from bot.errors import QuestionError
 from index.encoders import Encoder, load_encoder
 from index.search import HybridIndex, Query
-from index.ranking import RankingConfig, evidence, ranking_for_model, select_moments
+from index.ranking import Moment, RankingConfig, evidence, ranking_for_model, select_moments
 from index.store import check_model, open_generation, require_generation
 from ingest.models import Cycle
 
@@ -68,11 +68,8 @@ class Engine:
         vector = self.encoder.encode_queries([question])[0]
         return Query(question, vector, index.vocabulary.analyze(question))
 
-    def retrieve(self, question: str, k: int | None = None, *, rank_only: bool = False) -> Retrieval:
-        """The best moments for a question, at most ``per_session`` per session, and whether they answer it.
-
-        ``rank_only``: give the full list even below the threshold (evaluation of the ranking).
-        """
+    def moments(self, question: str) -> tuple[HybridIndex, list[Moment]]:
+        """Every candidate moment for a question, scored: the ranking before any decision."""
         question = " ".join(question.split())
         if not question:
             raise QuestionError("La question est vide.", "Posez une question en français, par exemple : "
@@ -81,14 +78,23 @@ class Engine:
         query = self.query(question, index)
         r = self.ranking
         hits = index.search(query, k=r.candidates, dense_weight=r.dense_list, lexical_weight=r.lexical_list)
-        moments = index.moments(query, hits, r)
+        return index, index.moments(query, hits, r)
+
+    def retrieve(self, question: str, k: int | None = None, *, rank_only: bool = False) -> Retrieval:
+        """The best moments for a question, at most ``per_session`` per session, and whether they answer it.
+
+        ``rank_only``: give the full list even below the threshold (evaluation of the ranking).
+        """
+        question = " ".join(question.split())
+        index, moments = self.moments(question)
+        r = self.ranking
         confidence = r.probability(*evidence(moments, index.served.manifest.noise)) if moments else 0.0
         answered = confidence >= r.decline_below
         full = answered or rank_only
         kept = select_moments(moments, (k or self.config.max_sources) if full else self.config.suggestions,
                               r.per_session if full else 1, r.min_gap_seconds)
-        passages = [Passage(c, m.score, m.cues, c.start, c.end) for m in kept for c in [index.chunk(m.row)]]
-        return Retrieval(question, index.cycle, passages, confidence, answered, sure=confidence >= r.sure_above)
+        return Retrieval(question, index.cycle, as_passages(index, kept), confidence, answered,
+                         sure=confidence >= r.sure_above)
 
     def answer(self, question: str, k: int | None = None, *, on_text: OnText | None = None) -> Answer:
         """``on_text``: receives the written text as it grows (only with a writer; streams from the endpoint)."""
@@ -97,6 +103,11 @@ class Engine:
         if self.writer is None or not found.answered:
             return answer
         return self.writer.write(found, answer, self.config, on_text=on_text)
+
+
+def as_passages(index: HybridIndex, moments: list[Moment]) -> list[Passage]:
+    """What compose quotes: each moment's window, with the cues where the link opens."""
+    return [Passage(c, m.score, m.cues, c.start, c.end) for m in moments for c in [index.chunk(m.row)]]
 
 
 @dataclass(frozen=True)

@@ -83,10 +83,6 @@ def split_segments(chunk: Chunk, seconds: float = SEGMENT_SECONDS) -> list[tuple
     return ranges
 
 
-def segment_text(chunk: Chunk, cue_from: int, cue_to: int) -> str:
-    return " ".join(c.text for c in chunk.cues[cue_from:cue_to + 1])
-
-
 def grid_cells(chunks: list[Chunk], seconds: float = SEGMENT_SECONDS) -> dict[tuple[str, int], str]:
     """The whole text of each grid cell of each session, gathered from every window that holds part of it.
 

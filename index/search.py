@@ -133,7 +133,7 @@ class HybridIndex:
 
     def _segment_terms(self, segment: int) -> frozenset[str]:
         row, first, last = (int(v) for v in self.served.segment_rows[segment])
-        return frozenset(self.vocabulary.analyze(" ".join(c.text for c in self.chunk(row).cues[first:last + 1])))
+        return frozenset(self.vocabulary.analyze(self.chunk(row).cue_text(first, last)))
 
     def _cosine(self, vector: np.ndarray, row: int) -> float:
         return float(np.asarray(self.served.vectors[row]) @ vector)

@@ -98,6 +98,10 @@ class Chunk:
     heading: str | None = None  # fiche only
     cues: tuple[Cue, ...] = ()  # transcript only: the cues the text is made of, for precise links
 
+    def cue_text(self, first: int, last: int) -> str:
+        """The text of cues ``first`` to ``last`` (inclusive): a segment, as it is embedded and searched."""
+        return " ".join(c.text for c in self.cues[first:last + 1])
+
     @property
     def hash(self) -> str:
         """Content hash: a chunk is re-embedded only when this changes."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from index.build import segment_text, split_segments
+from index.build import split_segments
 from ingest.captions import read_caption_file
 from ingest.captions._common import MAX_CUE_CHARS
 from ingest.corpus import scan_corpus
@@ -54,7 +54,7 @@ def test_thousands_of_cues_in_a_few_seconds__windows_and_segments_bounded_every_
     cues, _ = read_caption_file(tmp_path / "dense.vtt")
     chunks = chunk_transcript(Transcript("S01", tuple(cues), "local", "vtt", "transcripts/dense.vtt"))
     assert len(chunks) > 10 and max(len(c.text) for c in chunks) <= MAX_WINDOW_CHARS
-    segments = [segment_text(c, a, b) for c in chunks for a, b in split_segments(c)]
+    segments = [c.cue_text(a, b) for c in chunks for a, b in split_segments(c)]
     assert max(len(s) for s in segments) <= MAX_WINDOW_CHARS
     assert {cue for c in chunks for cue in c.cues} == set(cues)
     assert sum(len(c.text) for c in chunks) < 2 * sum(len(c.text) for c in cues)  # overlaps stay modest
