@@ -9,6 +9,13 @@ import threading
 from index.errors import IndexCorruptError
 from index.ranking import share_found
 
+# On a large index a word found in a tenth of the passages (« commune », « centre ») weighs little in BM25 but
+# makes FTS5 score thousands of rows: such words are left out of the lexical list (the coverage feature still
+# counts them). Both conditions must hold, so a small corpus keeps every word.
+COMMON_SHARE = 0.10
+COMMON_ROWS = 1000
+RAREST_KEPT = 2  # a question made only of common words still searches by its rarest ones
+
 
 class LexicalIndex:
     """Reads the `lexical` FTS5 table of a generation; document frequencies come from its fts5vocab view."""
@@ -23,7 +30,9 @@ class LexicalIndex:
                 df = db.execute("SELECT term, doc FROM temp.lexical_vocab").fetchall()
         except sqlite3.Error as exc:
             raise IndexCorruptError(f"L'index lexical est illisible ({exc}).") from exc
+        self._df: dict[str, int] = dict(df)
         self._idf = {t: math.log(1 + (self.size - n + 0.5) / (n + 0.5)) for t, n in df}
+        self._common = max(COMMON_ROWS, COMMON_SHARE * self.size)
         self._max_idf = math.log(1 + (self.size + 0.5) / 0.5)
 
     def idf(self, term: str) -> float:
@@ -38,8 +47,10 @@ class LexicalIndex:
             raise IndexCorruptError(f"L'index lexical est endommagé ({exc}).") from exc
 
     def search(self, terms: list[str], k: int) -> list[tuple[int, float]]:
-        """Rows matching any of ``terms``, best BM25 first, as (row, score) with higher = better."""
-        unique = [t for t in dict.fromkeys(terms) if t in self._idf]
+        """Rows matching any of ``terms`` (but the common ones, see COMMON_SHARE), best BM25 first, as (row, score)
+        with higher = better."""
+        known = sorted((t for t in dict.fromkeys(terms) if t in self._df), key=self._df.__getitem__)
+        unique = [t for t in known if self._df[t] <= self._common] or known[:RAREST_KEPT]
         if not unique:
             return []
         match = " OR ".join(f'"{t}"' for t in unique)

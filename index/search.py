@@ -111,24 +111,31 @@ class HybridIndex:
         """
         weights = {t: self.lexical.idf(t) for t in dict.fromkeys(query.terms)}
         moments: list[Moment] = []
-        for hit in hits:
-            chunk, segments = hit.chunk, self.segments_of(hit.row)
-            if chunk.kind == "fiche" or not len(segments):
+        timed = [(hit, self.segments_of(hit.row)) for hit in hits]
+        for hit, segments in timed:
+            if hit.chunk.kind == "fiche" or not len(segments):
                 f = MomentFeatures(hit.dense, hit.dense, hit.dense, hit.coverage, hit.score * RRF_K)
-                moments.append(Moment(hit.row, chunk.session_id, chunk.document, chunk.heading, None, None, f,
-                                      config.score(f)))
-                continue
-            vectors = np.asarray(self.served.segment_vectors[segments])
-            own = vectors @ query.vector
-            pair = joined_with_next(vectors) @ query.vector
-            found = [self.segment_terms(int(s)) for s in segments]
-            for i, s in enumerate(segments):
-                nearby = found[i].union(*found[max(0, i - 1):i], *found[i + 1:i + 2])
-                f = MomentFeatures(hit.dense, float(pair[i]), float(own[i]), share_found(weights, nearby),
-                                   hit.score * RRF_K)
-                _, first, last = (int(v) for v in self.served.segment_rows[s])
-                moments.append(Moment(hit.row, chunk.session_id, chunk.document, None, chunk.cues[first].start,
-                                      (first, last), f, config.score(f)))
+                moments.append(Moment(hit.row, hit.chunk.session_id, hit.chunk.document, hit.chunk.heading, None,
+                                      None, f, config.score(f)))
+        timed = [(hit, segments) for hit, segments in timed if hit.chunk.kind != "fiche" and len(segments)]
+        if not timed:
+            return moments
+        # Every segment of every window at once: one read of the vectors, one product with the question.
+        segments = np.concatenate([segments for _, segments in timed])
+        window = np.repeat(np.arange(len(timed)), [len(segments) for _, segments in timed])
+        vectors = np.asarray(self.served.segment_vectors[segments])
+        own = vectors @ query.vector
+        pair = joined_with_next(vectors, window) @ query.vector
+        cues = np.asarray(self.served.segment_rows[segments])[:, 1:]
+        found = [self.segment_terms(int(s)) for s in segments]
+        for i, (first, last) in enumerate(cues.tolist()):
+            hit = timed[window[i]][0]
+            same = [j for j in (i - 1, i + 1) if 0 <= j < len(found) and window[j] == window[i]]
+            nearby = found[i].union(*(found[j] for j in same))
+            f = MomentFeatures(hit.dense, float(pair[i]), float(own[i]), share_found(weights, nearby),
+                               hit.score * RRF_K)
+            moments.append(Moment(hit.row, hit.chunk.session_id, hit.chunk.document, None,
+                                  hit.chunk.cues[first].start, (first, last), f, config.score(f)))
         return moments
 
     def _segment_terms(self, segment: int) -> frozenset[str]:

@@ -31,11 +31,17 @@ vont vos votre vous y est-ce ok okay alors voila bref genre truc contre vers sou
 """.split())
 
 
+# The combining marks of accented Latin letters (U+034F, the grapheme joiner, is not one: it is kept).
+_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form (« Équipé » -> « equipe »); œ/æ spelled out."""
     text = text.casefold().replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
+    if stripped.isascii() or not any(unicodedata.combining(ch) for ch in set(stripped)):
+        return stripped  # the usual case, without a Python loop over every character
+    return "".join(ch for ch in stripped if not unicodedata.combining(ch))  # marks of other scripts
 
 
 @lru_cache(maxsize=1)

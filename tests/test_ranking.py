@@ -70,6 +70,9 @@ def test_lexicon__acronym_full_form_and_auto_caption_mishearing_meet():
     assert "lxlovac" in question and "lxlovac" in caption
     assert "lxvacanceresidentielle" in everyday
     assert "lxlovac" not in vocabulary.analyze("l'eau du ruisseau")
+    # the auto captions hear « Denormandie » as « de Normandie »
+    assert "lxdenormandie" in vocabulary.analyze("le dispositif de normandie c'est une réduction d'impôt")
+    assert "lxdenormandie" in vocabulary.analyze("denormandie : combien de reduction d'impot ?")
 
 
 def test_lexicon__a_corpus_extends_it_with_its_own_file(tmp_path: Path):

@@ -1,0 +1,53 @@
+"""French text analysis and the lexical list: what makes a question's words meet a caption's, and what a
+question may cost on a large index."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index.lexical import LexicalIndex
+from index.text import analyze, fold
+
+
+def test_fold__accents_case_and_ligatures_do_not_count():
+    assert fold("Équipé À L'ŒUVRE, cœur de ville") == "equipe a l'oeuvre, coeur de ville"
+    assert analyze("rénovation des façades") == analyze("RENOVATIONS des facades")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_fold__is_the_decomposed_text_without_any_combining_mark(text: str):
+    # the definition, character by character; fold takes a faster road to the same result
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe").replace("æ", "ae"))
+    assert fold(text) == "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def lexical_index(rows: list[str]) -> LexicalIndex:
+    db = sqlite3.connect(":memory:", check_same_thread=False)
+    db.execute("CREATE VIRTUAL TABLE lexical USING fts5(terms, tokenize = 'unicode61 remove_diacritics 2')")
+    db.executemany("INSERT INTO lexical (rowid, terms) VALUES (?, ?)", enumerate(rows))
+    return LexicalIndex(db, threading.Lock())
+
+
+def test_large_index__a_common_word_does_not_make_every_passage_a_candidate():
+    # 3,000 passages, « commun » in 2,000 of them: scoring them all would cost tens of milliseconds a question
+    rows = [f"commun projet{i}" if i % 3 else f"atelier{i}" for i in range(3000)]
+    for row in (5, 500, 2500):
+        rows[row] = "commun lovac fichi"
+    index = lexical_index(rows)
+    found = index.search(analyze("le fichier LOVAC de la commune"), 50)
+    assert sorted(row for row, _ in found) == [5, 500, 2500]
+    only_common = index.search(analyze("la commune"), 50)
+    assert len(only_common) == 50  # a question of common words alone still gets its list
+
+
+def test_small_corpus__keeps_every_word_of_the_question():
+    rows = [f"commun projet{i}" if i % 3 else f"atelier{i}" for i in range(60)]
+    rows[5] = "commun lovac fichi"
+    found = [row for row, _ in lexical_index(rows).search(analyze("le fichier LOVAC de la commune"), 50)]
+    assert found[0] == 5 and len(found) == 40  # the rare words first, then every passage of the commune
