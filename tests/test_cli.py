@@ -100,6 +100,17 @@ def test_ingest__reports_changes_per_session_then_nothing_on_a_second_run(small_
     assert "Aucun changement" in second.output
 
 
+def test_ingest__a_lexicon_added_by_staff_is_applied_without_embedding_again_and_reported(small_corpus, small_index,
+                                                                                          tmp_path):
+    index = _copy_index(small_index, tmp_path)
+    (small_corpus / "lexique.txt").write_text("PLH | programme local de l'habitat\nOPAH\n", encoding="utf-8")
+    result = run("ingest", "--corpus", str(small_corpus), "--index", index, "--no-youtube")
+    assert result.exit_code == 0, result.output
+    assert "Index publié" in result.output and "dont 0 vecteurs calculés" in result.output
+    assert "lexique.txt) : 1 notion(s) ajoutée(s)" in result.output
+    assert "lexique.txt, ligne(s) 2 : une seule forme" in result.output
+
+
 def test_ingest_with_broken_catalogue__french_error_and_index_kept(small_corpus, small_index, tmp_path):
     index = _copy_index(small_index, tmp_path)
     toml = small_corpus / "cycle.toml"

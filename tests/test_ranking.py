@@ -63,7 +63,7 @@ def test_window_vector__is_the_mean_direction_of_its_segments():
 
 
 def test_lexicon__acronym_full_form_and_auto_caption_mishearing_meet():
-    vocabulary = Vocabulary(read_lexicon(Path("/nonexistent")))
+    vocabulary = Vocabulary(read_lexicon(Path("/nonexistent"))[0])
     question = vocabulary.analyze("comment recuperer le fichier LOVAC ?")
     caption = vocabulary.analyze("on a regardé les fichiers l'eau vac et le terrain")
     everyday = vocabulary.analyze("les logements qui ne trouvent pas preneur")
@@ -78,10 +78,25 @@ def test_lexicon__acronym_full_form_and_auto_caption_mishearing_meet():
 def test_lexicon__a_corpus_extends_it_with_its_own_file(tmp_path: Path):
     (tmp_path / "lexique.txt").write_text("# local\nPLH | programme local de l'habitat | p l h\nseul\n",
                                           encoding="utf-8")
-    groups = read_lexicon(tmp_path)
+    groups, notes = read_lexicon(tmp_path)
     assert ("PLH", "programme local de l'habitat", "p l h") in groups
     assert "lxplh" in Vocabulary(groups).analyze("le programme local de l'habitat de la comcom")
     assert parse_lexicon("seul\n# rien\n") == ()
+    # staff are told what their file brought, and which line was left out and why
+    assert "1 notion(s) ajoutée(s)" in notes[0]
+    assert "ligne(s) 3 : une seule forme" in notes[1] and "« | »" in notes[1]
+
+
+def test_lexicon__a_corpus_without_its_own_file_is_not_told_anything(tmp_path: Path):
+    groups, notes = read_lexicon(tmp_path)
+    assert groups and notes == []
+
+
+def test_lexicon__a_file_that_is_no_text_is_reported_and_indexing_goes_on(tmp_path: Path):
+    (tmp_path / "lexique.txt").write_bytes(b"\xff\xfe\x00\xd8" * 3)  # a UTF-16 mark, then no valid text
+    groups, notes = read_lexicon(tmp_path)
+    assert groups == read_lexicon(tmp_path / "absent")[0]  # the bundled lexicon alone
+    assert notes and "n'est pas un texte lisible" in notes[0]
 
 
 def test_lexicon__a_link_out_of_the_corpus_is_not_read(tmp_path: Path):
@@ -90,4 +105,6 @@ def test_lexicon__a_link_out_of_the_corpus_is_not_read(tmp_path: Path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "lexique.txt").symlink_to(outside)
-    assert not any("SECRET" in group for group in read_lexicon(corpus))
+    groups, notes = read_lexicon(corpus)
+    assert not any("SECRET" in group for group in groups)
+    assert "hors du dossier du corpus" in notes[0] and "SECRET" not in notes[0]
