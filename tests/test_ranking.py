@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from index.ranking import (Moment, MomentFeatures, RankingConfig, evidence, joined_with_next, select_moments,
                            window_vectors)
@@ -73,6 +74,13 @@ def test_lexicon__acronym_full_form_and_auto_caption_mishearing_meet():
     # the auto captions hear « Denormandie » as « de Normandie »
     assert "lxdenormandie" in vocabulary.analyze("le dispositif de normandie c'est une réduction d'impôt")
     assert "lxdenormandie" in vocabulary.analyze("denormandie : combien de reduction d'impot ?")
+
+
+@pytest.mark.parametrize("everyday", ["il a plu toute la journée", "on se retrouve à la gare", "avec un ami",
+                                      "on a viré la somme", "le maître d'ouvrage", "la station d'épuration",
+                                      "dans le hall de la mairie", "l'eau du ruisseau", "entre villes voisines"])
+def test_lexicon__everyday_words_that_look_like_a_notion_are_not_one(everyday: str):
+    assert not [t for t in Vocabulary(read_lexicon(Path("/nonexistent"))[0]).analyze(everyday) if t.startswith("lx")]
 
 
 def test_lexicon__a_corpus_extends_it_with_its_own_file(tmp_path: Path):
