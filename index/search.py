@@ -109,17 +109,21 @@ class HybridIndex:
 
         A transcript window gives one moment per ~15 s segment; a fiche chunk is one moment of its own.
         """
-        weights = {t: self.lexical.idf(t) for t in dict.fromkeys(query.terms)}
-        moments: list[Moment] = []
-        timed = [(hit, self.segments_of(hit.row)) for hit in hits]
-        for hit, segments in timed:
-            if hit.chunk.kind == "fiche" or not len(segments):
-                f = MomentFeatures(hit.dense, hit.dense, hit.dense, hit.coverage, hit.score * RRF_K)
-                moments.append(Moment(hit.row, hit.chunk.session_id, hit.chunk.document, hit.chunk.heading, None,
-                                      None, f, config.score(f)))
-        timed = [(hit, segments) for hit, segments in timed if hit.chunk.kind != "fiche" and len(segments)]
+        split = [(hit, self.segments_of(hit.row)) for hit in hits]
+        whole = [hit for hit, segments in split if hit.chunk.kind == "fiche" or not len(segments)]
+        timed = [(hit, segments) for hit, segments in split if hit.chunk.kind != "fiche" and len(segments)]
+        return [self._whole_moment(hit, config) for hit in whole] + self._segment_moments(query, timed, config)
+
+    @staticmethod
+    def _whole_moment(hit: Hit, config: RankingConfig) -> Moment:
+        f = MomentFeatures(hit.dense, hit.dense, hit.dense, hit.coverage, hit.score * RRF_K)
+        return Moment(hit.row, hit.chunk.session_id, hit.chunk.document, hit.chunk.heading, None, None, f,
+                      config.score(f))
+
+    def _segment_moments(self, query: Query, timed: list[tuple[Hit, np.ndarray]],
+                         config: RankingConfig) -> list[Moment]:
         if not timed:
-            return moments
+            return []
         # Every segment of every window at once: one read of the vectors, one product with the question.
         segments = np.concatenate([segments for _, segments in timed])
         window = np.repeat(np.arange(len(timed)), [len(segments) for _, segments in timed])
@@ -128,10 +132,12 @@ class HybridIndex:
         pair = joined_with_next(vectors, window) @ query.vector
         cues = np.asarray(self.served.segment_rows[segments])[:, 1:]
         found = [self.segment_terms(int(s)) for s in segments]
+        weights = {t: self.lexical.idf(t) for t in dict.fromkeys(query.terms)}
+        moments = []
         for i, (first, last) in enumerate(cues.tolist()):
             hit = timed[window[i]][0]
-            same = [j for j in (i - 1, i + 1) if 0 <= j < len(found) and window[j] == window[i]]
-            nearby = found[i].union(*(found[j] for j in same))
+            neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(found) and window[j] == window[i]]
+            nearby = found[i].union(*(found[j] for j in neighbours))
             f = MomentFeatures(hit.dense, float(pair[i]), float(own[i]), share_found(weights, nearby),
                                hit.score * RRF_K)
             moments.append(Moment(hit.row, hit.chunk.session_id, hit.chunk.document, None,
