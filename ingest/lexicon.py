@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ingest.corpus_paths import OutsideCorpus, inside
 from ingest.encodings import decode_text
+from ingest.errors import FileAccessError
 
 BUNDLED = Path(__file__).with_name("data") / "lexique.txt"
 CORPUS_FILE = "lexique.txt"
@@ -34,18 +36,20 @@ def read_lexicon(root: Path) -> tuple[Lexicon, list[str]]:
 
 def _corpus_lexicon(root: Path) -> tuple[Lexicon, list[str]]:
     """A file that cannot be taken never stops indexing: the bundled lexicon still applies."""
-    own = root / CORPUS_FILE
+    if not (root / CORPUS_FILE).exists() and not (root / CORPUS_FILE).is_symlink():
+        return (), []
     try:
-        if not own.exists() and not own.is_symlink():
-            return (), []
-        if not own.resolve().is_relative_to(root.resolve()):
-            return (), [f"⚠ {CORPUS_FILE} mène hors du dossier du corpus : il n'est pas lu (remplacez le lien par "
-                        "une copie du fichier)."]
+        own = inside(root, CORPUS_FILE)
         if not own.is_file() or own.stat().st_size > MAX_BYTES:
             return (), [f"⚠ {CORPUS_FILE} n'est pas un lexique (un dossier, ou plus de 1 Mo) : il n'est pas lu."]
         text = decode_text(own.read_bytes())
+    except OutsideCorpus as refused:
+        why = ("il mène hors du dossier du corpus : remplacez le lien par une copie du fichier"
+               if refused.target is not None else refused.reason.rstrip("."))
+        return (), [f"⚠ {CORPUS_FILE} n'est pas lu : {why}."]
     except OSError as exc:
-        return (), [f"⚠ {CORPUS_FILE} est illisible ({exc.strerror or exc}) : seul le lexique livré s'applique."]
+        return (), [f"⚠ {CORPUS_FILE} est illisible ({FileAccessError.describe(exc)}) : seul le lexique livré "
+                    "s'applique."]
     if text is None:
         return (), [f"⚠ {CORPUS_FILE} n'est pas un texte lisible (enregistrez-le en UTF-8) : il n'est pas lu."]
     groups = parse_lexicon(text)

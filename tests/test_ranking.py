@@ -100,6 +100,13 @@ def test_lexicon__a_corpus_without_its_own_file_is_not_told_anything(tmp_path: P
     assert groups and notes == []
 
 
+def test_lexicon__a_link_that_loops_is_reported_in_french_and_indexing_goes_on(tmp_path: Path):
+    (tmp_path / "lexique.txt").symlink_to("lexique.txt")
+    groups, notes = read_lexicon(tmp_path)
+    assert groups == read_lexicon(tmp_path / "absent")[0]
+    assert "n'est pas lu" in notes[0] and "boucle" in notes[0]
+
+
 def test_lexicon__a_file_that_is_no_text_is_reported_and_indexing_goes_on(tmp_path: Path):
     (tmp_path / "lexique.txt").write_bytes(b"\xff\xfe\x00\xd8" * 3)  # a UTF-16 mark, then no valid text
     groups, notes = read_lexicon(tmp_path)
@@ -115,4 +122,4 @@ def test_lexicon__a_link_out_of_the_corpus_is_not_read(tmp_path: Path):
     (corpus / "lexique.txt").symlink_to(outside)
     groups, notes = read_lexicon(corpus)
     assert not any("SECRET" in group for group in groups)
-    assert "hors du dossier du corpus" in notes[0] and "SECRET" not in notes[0]
+    assert "mène hors du dossier du corpus" in notes[0] and "SECRET" not in notes[0]
