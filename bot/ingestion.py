@@ -28,7 +28,7 @@ class IngestOutcome:
     build: BuildResult
     notes: list[str] = field(default_factory=list)  # French: repairs made to the index before the build
     youtube: bool = True  # False: YouTube was not consulted (--no-youtube)
-    lexicon_notes: tuple[str, ...] = ()  # French: what the corpus's own lexique.txt brought (ingest.lexicon)
+    lexicon_notes: list[str] = field(default_factory=list)  # French: what the corpus's lexique.txt brought
 
     def summary(self) -> str:
         """French lines: what was added/changed/removed per session, then every problem and what was kept."""
@@ -58,7 +58,7 @@ class IngestOutcome:
             if f.document in unread_documents(self.scan):
                 problem = f.problem or "la fiche n'a donné aucun passage"
                 lines.append(f"⚠ {f.document} : {self._kept(f.document)} — {problem}")
-        return "\n".join(lines + list(self.lexicon_notes))
+        return "\n".join(lines + self.lexicon_notes)
 
     def _kept(self, source: str) -> str:
         count = self.build.kept.get(source, 0)
@@ -92,7 +92,7 @@ def run_ingest(corpus: Path, index_dir: Path, encoder: Encoder, fetcher: Transcr
     youtube = fetcher is not None
     build = build_index(scan.cycle, scan.chunks, index_dir, encoder, keep_sessions=unread_sessions(scan, youtube),
                         keep_documents=unread_documents(scan), rebuild=rebuild, progress=progress)
-    return IngestOutcome(scan, build, notes, youtube, tuple(lexicon_notes))
+    return IngestOutcome(scan, build, notes, youtube, lexicon_notes)
 
 
 def reindex_corpus(settings: Settings, encoder: Encoder, *, corpus: Path | None = None, index_dir: Path | None = None,

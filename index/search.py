@@ -109,9 +109,14 @@ class HybridIndex:
 
         A transcript window gives one moment per ~15 s segment; a fiche chunk is one moment of its own.
         """
-        split = [(hit, self.segments_of(hit.row)) for hit in hits]
-        whole = [hit for hit, segments in split if hit.chunk.kind == "fiche" or not len(segments)]
-        timed = [(hit, segments) for hit, segments in split if hit.chunk.kind != "fiche" and len(segments)]
+        whole: list[Hit] = []
+        timed: list[tuple[Hit, np.ndarray]] = []
+        for hit in hits:
+            segments = self.segments_of(hit.row)
+            if hit.chunk.kind == "fiche" or not len(segments):
+                whole.append(hit)
+            else:
+                timed.append((hit, segments))
         return [self._whole_moment(hit, config) for hit in whole] + self._segment_moments(query, timed, config)
 
     @staticmethod
