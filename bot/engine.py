@@ -65,8 +65,9 @@ class Engine:
         return self.index().cycle
 
     def query(self, question: str, index: HybridIndex) -> Query:
-        vector = self.encoder.encode_queries([question])[0]
-        return Query(question, vector, index.vocabulary.analyze(question))
+        terms = index.vocabulary.analyze(question)
+        vector = self.encoder.encode_queries([index.vocabulary.named(question, terms)])[0]
+        return Query(question, vector, terms)
 
     def moments(self, question: str) -> tuple[HybridIndex, list[Moment]]:
         """Every candidate moment for a question, scored: the ranking before any decision."""

@@ -66,8 +66,10 @@ class Vocabulary:
 
     def __init__(self, groups: tuple[tuple[str, ...], ...] = ()) -> None:
         self._forms: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self._names: dict[str, str] = {}  # notion token -> its first form, the name the lexicon gives it
         for group in groups:
             token = "lx" + "".join(_WORD.findall(fold(group[0])))
+            self._names.setdefault(token, group[0])
             for form in group:
                 stems = tuple(analyze(form))
                 if stems:
@@ -89,3 +91,11 @@ class Vocabulary:
         """``analyze`` plus the notion tokens: what both the index and the questions are made of."""
         stems = analyze(text)
         return stems + self.tokens(stems)
+
+    def named(self, text: str, terms: list[str]) -> str:
+        """``text`` followed by the names of the notions it evokes without spelling them (``terms``: its
+        ``analyze``): the sentence encoder reads « vitrines vides » as « vitrines vides (vacance commerciale) »,
+        closer to what speakers say. The lexical list already matches every form; this helps the dense one."""
+        folded = fold(text)
+        names = [name for term in dict.fromkeys(terms) if (name := self._names.get(term)) and fold(name) not in folded]
+        return f"{text} ({', '.join(names)})" if names else text

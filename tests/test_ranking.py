@@ -76,6 +76,21 @@ def test_lexicon__acronym_full_form_and_auto_caption_mishearing_meet():
     assert "lxdenormandie" in vocabulary.analyze("denormandie : combien de reduction d'impot ?")
 
 
+def test_lexicon__the_encoder_reads_the_name_of_a_notion_the_question_only_describes():
+    vocabulary = Vocabulary(read_lexicon(Path("/nonexistent"))[0])
+
+    def named(question: str) -> str:
+        return vocabulary.named(question, vocabulary.analyze(question))
+
+    assert named("On a vingt vitrines vides dans la grande rue") == \
+        "On a vingt vitrines vides dans la grande rue (vacance commerciale)"
+    assert named("faut-il consulter la population ? et les logements vides ?") == \
+        "faut-il consulter la population ? et les logements vides ? (concertation, vacance résidentielle)"
+    # a question that already names the notion, or evokes none, is read as it is typed
+    assert named("Comment lutter contre la Vacance Commerciale ?") == "Comment lutter contre la Vacance Commerciale ?"
+    assert named("Comment faire une pâte à crêpes ?") == "Comment faire une pâte à crêpes ?"
+
+
 @pytest.mark.parametrize("everyday", ["il a plu toute la journée", "on se retrouve à la gare", "avec un ami",
                                       "on a viré la somme", "le maître d'ouvrage", "la station d'épuration",
                                       "dans le hall de la mairie", "l'eau du ruisseau", "entre villes voisines"])
