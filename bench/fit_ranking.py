@@ -50,6 +50,7 @@ GRID = {  # coarse on purpose: a few dozen questions cannot tell finer steps apa
     "mix": ((0.4, 0.3, 0.3), (0.5, 0.0, 0.5), (0.2, 0.4, 0.4), (0.5, 0.3, 0.2)),  # window, pair, segment
     "coverage_weight": (0.05, 0.1, 0.15),
     "fused_weight": (0.0, 0.02, 0.04, 0.06),
+    "topic_weight": (0.0, 0.15, 0.3),
 }
 
 
@@ -64,8 +65,10 @@ def fit_weights(engine: Engine, asked: list[Asked], base: RankingConfig) -> Rank
         f = report(engine, asked, config).figures()
         return f["hit@1"] + f["link_hit@3"] + roc_auc_score(answerable, margins(asked, config)[:, 0])
 
-    grid = [replace(base, window_weight=w, pair_weight=p, segment_weight=s, coverage_weight=c, fused_weight=z)
-            for (w, p, s), c, z in product(GRID["mix"], GRID["coverage_weight"], GRID["fused_weight"])]
+    grid = [replace(base, window_weight=w, pair_weight=p, segment_weight=s, coverage_weight=c, fused_weight=z,
+                    topic_weight=t)
+            for (w, p, s), c, z, t in product(GRID["mix"], GRID["coverage_weight"], GRID["fused_weight"],
+                                              GRID["topic_weight"])]
     return max(grid, key=merit)
 
 
@@ -144,7 +147,8 @@ def main() -> None:
     print(describe("fitting set (5-fold CV)", cv.figures(), roc_auc_score(answerable, p)))
     final = fitted(engine, base, asked)
     print("RankingConfig(" + ", ".join(f"{k}={getattr(final, k):.4g}" for k in (
-        "window_weight", "pair_weight", "segment_weight", "coverage_weight", "fused_weight", "slope", "share_weight", "intercept",
+        "window_weight", "pair_weight", "segment_weight", "coverage_weight", "fused_weight", "topic_weight", "slope",
+        "share_weight", "intercept",
         "decline_below", "sure_above")) + ")")
     if args.check:
         other = Engine(args.check[1], model=args.model)

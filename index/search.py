@@ -13,7 +13,7 @@ import numpy as np
 
 from index.lexical import LexicalIndex
 from index.store import CHUNK_COLUMNS, ServedGeneration, chunk_from_row, open_generation, require_generation
-from index.ranking import Moment, MomentFeatures, RankingConfig, joined_with_next, share_found
+from index.ranking import Moment, MomentFeatures, RankingConfig, joined_with_next, share_found, topic_closeness
 from index.text import Vocabulary
 from index.vectors import FaissVectorStore, VectorStore
 from index.errors import IndexCorruptError
@@ -61,6 +61,7 @@ class HybridIndex:
         self.chunk = lru_cache(maxsize=4096)(self._read_chunk)
         self.segment_terms = lru_cache(maxsize=65536)(self._segment_terms)
         self.vocabulary = Vocabulary(served.cycle.lexicon)
+        self._sessions = [s.id for s in served.cycle.sessions]
 
     @classmethod
     def open(cls, index_dir: Path) -> HybridIndex:
@@ -109,6 +110,7 @@ class HybridIndex:
 
         A transcript window gives one moment per ~15 s segment; a fiche chunk is one moment of its own.
         """
+        topic = self.topics(query)
         whole: list[Hit] = []
         timed: list[tuple[Hit, np.ndarray]] = []
         for hit in hits:
@@ -117,16 +119,24 @@ class HybridIndex:
                 whole.append(hit)
             else:
                 timed.append((hit, segments))
-        return [self._whole_moment(hit, config) for hit in whole] + self._segment_moments(query, timed, config)
+        return ([self._whole_moment(hit, config, topic.get(hit.chunk.session_id or "", 0.0)) for hit in whole]
+                + self._segment_moments(query, timed, config, topic))
+
+    def topics(self, query: Query) -> dict[str, float]:
+        """The question's ``topic`` evidence for each session (index.ranking.topic_closeness); none in an index
+        written before session topics were stored."""
+        if self.served.topics is None:
+            return {}
+        return dict(zip(self._sessions, topic_closeness(self.served.topics, query.vector)[0].tolist()))
 
     @staticmethod
-    def _whole_moment(hit: Hit, config: RankingConfig) -> Moment:
-        f = MomentFeatures(hit.dense, hit.dense, hit.dense, hit.coverage, hit.score * RRF_K)
+    def _whole_moment(hit: Hit, config: RankingConfig, topic: float) -> Moment:
+        f = MomentFeatures(hit.dense, hit.dense, hit.dense, hit.coverage, hit.score * RRF_K, topic)
         return Moment(hit.row, hit.chunk.session_id, hit.chunk.document, hit.chunk.heading, None, None, f,
                       config.score(f))
 
-    def _segment_moments(self, query: Query, timed: list[tuple[Hit, np.ndarray]],
-                         config: RankingConfig) -> list[Moment]:
+    def _segment_moments(self, query: Query, timed: list[tuple[Hit, np.ndarray]], config: RankingConfig,
+                         topic: dict[str, float]) -> list[Moment]:
         if not timed:
             return []
         # Every segment of every window at once: one read of the vectors, one product with the question.
@@ -144,7 +154,7 @@ class HybridIndex:
             neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(found) and window[j] == window[i]]
             nearby = found[i].union(*(found[j] for j in neighbours))
             f = MomentFeatures(hit.dense, float(pair[i]), float(own[i]), share_found(weights, nearby),
-                               hit.score * RRF_K)
+                               hit.score * RRF_K, topic.get(hit.chunk.session_id or "", 0.0))
             moments.append(Moment(hit.row, hit.chunk.session_id, hit.chunk.document, None,
                                   hit.chunk.cues[first].start, (first, last), f, config.score(f)))
         return moments

@@ -2,7 +2,7 @@
 
 ```
 <index>/CURRENT              name of the live generation, replaced atomically (os.replace)
-<index>/gen-<time>-<pid>/    manifest.json, vectors.npy, segments.npy, segment_rows.npy, meta.sqlite
+<index>/gen-<time>-<pid>/    manifest.json, vectors.npy, segments.npy, segment_rows.npy, topics.npy, meta.sqlite
 <index>/.tmp-*               a generation being written (a crash leaves it behind; the next ingest removes it)
 ```
 A generation is never modified once published: readers keep the one they opened, a re-index writes a new one
@@ -128,8 +128,10 @@ def check_model(manifest: Manifest, model: str, dim: int | None = None) -> None:
 
 def write_generation(index_dir: Path, *, model: str, dim: int, cycle: Cycle, chunks: list[Chunk],
                      embed_keys: list[str], vectors: np.ndarray, segments: list[Segment],
-                     segment_vectors: np.ndarray, lexical_terms: list[str], noise: float) -> Path:
-    """Write a complete generation in a temporary directory, then publish it atomically."""
+                     segment_vectors: np.ndarray, topics: np.ndarray, lexical_terms: list[str],
+                     noise: float) -> Path:
+    """Write a complete generation in a temporary directory, then publish it atomically. ``topics``: one vector
+    per session of ``cycle``, in its order (index.build.session_topic)."""
     index_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
     name = f"gen-{stamp}-{os.getpid()}"
@@ -139,6 +141,7 @@ def write_generation(index_dir: Path, *, model: str, dim: int, cycle: Cycle, chu
     _save_npy(tmp / "segments.npy", segment_vectors.astype(np.float32).reshape(len(segments), dim))
     _save_npy(tmp / "segment_rows.npy",
               np.array([(s.chunk_row, s.cue_from, s.cue_to) for s in segments], dtype=np.int32).reshape(-1, 3))
+    _save_npy(tmp / "topics.npy", topics.astype(np.float32).reshape(len(cycle.sessions), dim))
     _write_meta(tmp / "meta.sqlite", cycle, chunks, embed_keys, segments, lexical_terms)
     manifest = Manifest(FORMAT_VERSION, model, dim, dt.datetime.now().isoformat(timespec="seconds"),
                         len(chunks), len(segments), str(cycle.root), noise)
@@ -285,6 +288,7 @@ class StoredGeneration:
     vectors: np.ndarray
     segments: list[Segment]
     segment_vectors: np.ndarray
+    topics: np.ndarray | None  # None: written before session topics were stored
 
 
 def read_generation(generation: Path) -> StoredGeneration:
@@ -303,7 +307,7 @@ def read_generation(generation: Path) -> StoredGeneration:
     if len(segments) != served.manifest.segments:
         raise IndexCorruptError(f"L'index {generation} est incohérent : le nombre de segments ne correspond pas.")
     return StoredGeneration(generation, served.manifest, served.cycle, chunks, keys, served.vectors, segments,
-                            served.segment_vectors)
+                            served.segment_vectors, served.topics)
 
 
 @dataclass(frozen=True)
@@ -316,6 +320,7 @@ class ServedGeneration:
     vectors: np.ndarray  # (chunks, dim), memory-mapped
     segment_vectors: np.ndarray  # (segments, dim), memory-mapped
     segment_rows: np.ndarray  # (segments, 3) int32: chunk row, first cue, last cue
+    topics: np.ndarray | None = None  # (sessions, dim); None in an index written before they were stored
 
     @property
     def meta_db(self) -> Path:
@@ -332,6 +337,7 @@ def open_generation(generation: Path) -> ServedGeneration:
         vectors = np.load(generation / "vectors.npy", mmap_mode="r")
         segment_vectors = np.load(generation / "segments.npy", mmap_mode="r")
         segment_rows = np.load(generation / "segment_rows.npy")
+        topics = np.load(generation / "topics.npy") if (generation / "topics.npy").exists() else None
         db = sqlite3.connect(f"file:{generation / 'meta.sqlite'}?mode=ro", uri=True)
         try:
             (count,) = db.execute("SELECT count(*) FROM chunks").fetchone()
@@ -343,9 +349,10 @@ def open_generation(generation: Path) -> ServedGeneration:
         raise IndexCorruptError(f"Un fichier de l'index {generation} est endommagé ({FileAccessError.describe(exc)}).") from exc
     if vectors.shape != (manifest.chunks, manifest.dim) or count != manifest.chunks \
             or segment_vectors.shape != (manifest.segments, manifest.dim) \
-            or segment_rows.shape != (manifest.segments, 3):
+            or segment_rows.shape != (manifest.segments, 3) \
+            or topics is not None and topics.shape != (len(cycle.sessions), manifest.dim):
         raise IndexCorruptError(f"L'index {generation} est incohérent : le nombre de vecteurs ne correspond pas.")
-    return ServedGeneration(generation, manifest, cycle, vectors, segment_vectors, segment_rows)
+    return ServedGeneration(generation, manifest, cycle, vectors, segment_vectors, segment_rows, topics)
 
 
 def chunk_from_row(row: tuple[Any, ...]) -> Chunk:

@@ -36,8 +36,12 @@ PARAPHRASED = (
 def test_index_records_how_high_off_topic_questions_score_on_it(demo_index, encoder):
     stored = read_generation(current_generation(demo_index))
     rows = np.array([(s.chunk_row, s.cue_from, s.cue_to) for s in stored.segments]).reshape(-1, 3)
+    sessions = [s.id for s in stored.cycle.sessions]
+    chunk_sessions = np.array([sessions.index(c.session_id) if c.session_id else -1 for c in stored.chunks])
+    assert stored.topics is not None and stored.topics.shape == (len(sessions), stored.manifest.dim)
     assert stored.manifest.noise == noise_level(encoder, np.asarray(stored.vectors),
-                                                np.asarray(stored.segment_vectors), rows)
+                                                np.asarray(stored.segment_vectors), rows, stored.topics,
+                                                chunk_sessions)
     assert 0.5 < stored.manifest.noise < 1.0
 
 

@@ -87,6 +87,32 @@ def test_removed_and_added_sessions__are_reported_per_session(tmp_path, encoder,
     assert ids == ["S11:0.00", "S12:0.00"]
 
 
+def test_between_two_alike_passages__the_session_whose_title_is_the_subject_comes_first(tmp_path, encoder):
+    # the same words said in two sessions: only the titles tell which session the question is about
+    said = ["Les élus ont présenté les aides possibles et le calendrier.", "Nous en reparlerons à la prochaine réunion."]
+    cycle = _cycle(tmp_path, _session("S05", "Commerces vacants du centre-bourg"),
+                   _session("S11", "Reconversion d'une friche industrielle"))
+    build_index(cycle, [_window("S05", 0.0, said), _window("S11", 0.0, said)], tmp_path / "index", encoder)
+    engine = Engine(tmp_path / "index", encoder=encoder)
+    first = {question: engine.retrieve(question, rank_only=True).passages[0].chunk.session_id
+             for question in ("quelles aides pour les boutiques vides de la grand-rue ?",
+                              "quelles aides pour une ancienne usine abandonnée ?")}
+    assert list(first.values()) == ["S05", "S11"], first
+
+
+def test_index_written_before_session_topics__still_answers_then_gains_them_without_re_embedding(
+        tmp_path, encoder, corpus):
+    cycle, chunks = corpus
+    first = build_index(cycle, chunks, tmp_path / "index", encoder)
+    (first.generation / "topics.npy").unlink()  # as the previous version wrote it
+    engine = Engine(tmp_path / "index", encoder=encoder)
+    assert engine.answer("Comment lutter contre la vacance commerciale ?").sources[0].session == "S05"
+    again = build_index(cycle, chunks, tmp_path / "index", encoder)
+    assert again.published and again.embedded == 0
+    topics = read_generation(current_generation(tmp_path / "index")).topics
+    assert topics is not None and topics.shape == (2, 384)
+
+
 def test_session_that_failed_to_load__keeps_its_indexed_passages(tmp_path, encoder, corpus):
     cycle, chunks = corpus
     build_index(cycle, chunks, tmp_path / "index", encoder)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from index.ranking import (Moment, MomentFeatures, RankingConfig, evidence, joined_with_next, select_moments,
-                           window_vectors)
+                           topic_closeness, window_vectors)
 from index.text import Vocabulary
 from ingest.lexicon import parse_lexicon, read_lexicon
 
@@ -61,6 +61,15 @@ def test_window_vector__is_the_mean_direction_of_its_segments():
     vectors = window_vectors(segments, np.array([0, 0, 2]), 3)
     assert np.allclose(vectors[0], [2 ** -0.5, 2 ** -0.5]) and np.allclose(vectors[1], 0)
     assert np.allclose(vectors[2], [1, 0])
+
+
+def test_topic_evidence__is_relative_to_the_cycle_sessions():
+    topics = np.eye(3, dtype=np.float32)
+    closeness = topic_closeness(topics, np.array([[0.8, 0.6, 0.0]], dtype=np.float32))
+    assert np.allclose(closeness, [[0.8 - 1.4 / 3, 0.6 - 1.4 / 3, -1.4 / 3]])
+    # a question as close to every title favours none; a cycle without sessions gives no evidence
+    assert np.allclose(topic_closeness(topics, np.full((1, 3), 3 ** -0.5, np.float32)), 0.0)
+    assert topic_closeness(np.zeros((0, 3), np.float32), np.ones((2, 3), np.float32)).shape == (2, 0)
 
 
 def test_lexicon__acronym_full_form_and_auto_caption_mishearing_meet():
