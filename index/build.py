@@ -201,7 +201,8 @@ def build_index(cycle: Cycle, chunks: list[Chunk], index_dir: Path, encoder: Enc
         for row, key in enumerate(keys):
             if row not in windowed:
                 vectors[row] = known[key]
-        # A dozen short titles: encoded on every publish, like the noise probes, and not counted as passages.
+        # One short title per session (a fraction of a second for a cycle): encoded on every publish, like the
+        # noise probes, and not counted as passages.
         topics = (encoder.encode_passages([session_topic(cycle, s) for s in cycle.sessions]) if cycle.sessions
                   else np.zeros((0, dim), np.float32))
         session_rows = {s.id: i for i, s in enumerate(cycle.sessions)}
