@@ -18,6 +18,7 @@ from index.encoders import Encoder, load_encoder
 from index.search import HybridIndex, Query
 from index.ranking import Moment, RankingConfig, evidence, ranking_for_model, select_moments
 from index.store import check_model, open_generation, require_generation
+from index.text import spelled_out
 from ingest.models import Cycle
 
 if TYPE_CHECKING:
@@ -65,8 +66,9 @@ class Engine:
         return self.index().cycle
 
     def query(self, question: str, index: HybridIndex) -> Query:
-        terms = index.vocabulary.analyze(question)
-        vector = self.encoder.encode_queries([index.vocabulary.named(question, terms)])[0]
+        text = spelled_out(question)
+        terms = index.vocabulary.analyze(text)
+        vector = self.encoder.encode_queries([index.vocabulary.named(text, terms)])[0]
         return Query(question, vector, terms)
 
     def moments(self, question: str) -> tuple[HybridIndex, list[Moment]]:

@@ -31,6 +31,23 @@ vont vos votre vous y est-ce ok okay alors voila bref genre truc contre vers sou
 """.split())
 
 
+#: Chat spellings that chefs de projet type on Discord, each for one everyday word and no other word. « c »
+#: (« c'est ») is left as typed: « c quoi » reads well to the model, and « c » is also a letter in a list.
+CHAT_SPELLINGS = {
+    "pr": "pour", "qd": "quand", "ds": "dans", "cmb": "combien", "bcp": "beaucoup", "tt": "tout", "tjs": "toujours",
+    "tjrs": "toujours", "mtn": "maintenant", "pcq": "parce que", "pk": "pourquoi", "pq": "pourquoi", "koi": "quoi",
+    "qq": "quelques", "qqch": "quelque chose", "qqn": "quelqu'un", "pb": "problème", "pbm": "problème",
+    "stp": "s'il te plaît", "svp": "s'il vous plaît", "jsp": "je ne sais pas",
+}
+_CHAT = re.compile(r"\b(" + "|".join(sorted(CHAT_SPELLINGS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+def spelled_out(question: str) -> str:
+    """The question with its chat spellings written out (« cmb ça coûte ds le centre » → « combien ça coûte
+    dans le centre »), so that the stop words, the stems and the model read what the chef de projet meant."""
+    return _CHAT.sub(lambda found: CHAT_SPELLINGS[found.group(0).lower()], question)
+
+
 # The combining marks of accented Latin letters (U+034F, the grapheme joiner, is not one: it is kept).
 _LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
 

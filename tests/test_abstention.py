@@ -54,6 +54,13 @@ def test_near_domain_questions_are_declined_and_paraphrases_answered(demo_index,
         assert answer.answered and answer.sources[0].session == session, (question, answer.sources[:1])
 
 
+def test_a_question_typed_in_chat_spellings_is_read_as_meant(demo_index, encoder):
+    # « qd », « pr »: the stop words, the stems and the model see « quand », « pour »
+    answer = Engine(demo_index, encoder=encoder).answer(
+        "les abords de la commune qd on arrive par la departementale c moche, on fait quoi pr analyser et ameliorer ca ?")
+    assert answer.answered and answer.sources[0].session == "S02", answer.sources[:1]
+
+
 def test_a_stricter_threshold_from_settings_declines_what_the_default_answers(demo_index, encoder):
     question = "Qu'est-ce qu'une opération de revitalisation de territoire ?"
     assert Engine(demo_index, encoder=encoder).answer(question).answered

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.lexical import LexicalIndex
-from index.text import analyze, fold
+from index.text import analyze, fold, spelled_out
 
 
 def test_fold__accents_case_and_ligatures_do_not_count():
@@ -25,6 +25,14 @@ def test_fold__is_the_decomposed_text_without_any_combining_mark(text: str):
     # the definition, character by character; fold takes a faster road to the same result
     decomposed = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe").replace("æ", "ae"))
     assert fold(text) == "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def test_chat_spellings__are_written_out_and_nothing_else_is_touched():
+    assert spelled_out("cmb ça coûte ds le centre, et c quoi le délai PR signer ?") == \
+        "combien ça coûte dans le centre, et c quoi le délai pour signer ?"
+    assert analyze(spelled_out("qd on arrive")) == analyze("quand on arrive") == ["arriv"]
+    # words that merely contain a chat spelling stay as typed
+    assert spelled_out("prime, prêt, tout, produit, pbx") == "prime, prêt, tout, produit, pbx"
 
 
 def lexical_index(rows: list[str]) -> LexicalIndex:
