@@ -72,11 +72,11 @@ class RankingConfig:
     fused_weight: float = 0.04
     topic_weight: float = 0.3
     # abstention: P(answer) = logistic(slope × (best score − noise) + share_weight × share + intercept)
-    slope: float = 97.59
-    share_weight: float = 6.442
-    intercept: float = -14.71
-    decline_below: float = 0.396
-    sure_above: float = 0.781
+    slope: float = 96.93
+    share_weight: float = 6.459
+    intercept: float = -14.63
+    decline_below: float = 0.393
+    sure_above: float = 0.782
     per_session: int = 2  # neighbouring moments of one session may not fill every slot
     min_gap_seconds: float = 45.0  # two sources of one session point at different moments
 
