@@ -71,6 +71,20 @@ def session_topic(cycle: Cycle, session: Session) -> str:
     return f"{module.title} — {session.title}" if module else session.title
 
 
+def topic_vectors(cycle: Cycle, encoder: Encoder, previous: StoredGeneration | None) -> np.ndarray:
+    """One vector per session of ``cycle`` (``session_topic``), in its order. A title that ``previous`` already
+    holds is reused: encoding 250 titles takes seconds, too long to repeat on every publish. Not counted as
+    passages (``BuildResult.embedded``)."""
+    texts = [session_topic(cycle, s) for s in cycle.sessions]
+    known: dict[str, np.ndarray] = {}
+    if previous is not None and previous.topics is not None:
+        known = {session_topic(previous.cycle, s): v for s, v in zip(previous.cycle.sessions, previous.topics)}
+    todo = [text for text in dict.fromkeys(texts) if text not in known]
+    if todo:
+        known.update(zip(todo, encoder.encode_passages(todo)))
+    return np.stack([known[t] for t in texts]) if texts else np.zeros((0, encoder.dim), np.float32)
+
+
 def lexical_terms(passage: str, vocabulary: Vocabulary = Vocabulary()) -> str:
     """What the lexical index stores for a passage (given as ``passage_text``: its context too), with the
     lexicon's notion tokens."""
@@ -201,10 +215,7 @@ def build_index(cycle: Cycle, chunks: list[Chunk], index_dir: Path, encoder: Enc
         for row, key in enumerate(keys):
             if row not in windowed:
                 vectors[row] = known[key]
-        # One short title per session (a fraction of a second for a cycle): encoded on every publish, like the
-        # noise probes, and not counted as passages.
-        topics = (encoder.encode_passages([session_topic(cycle, s) for s in cycle.sessions]) if cycle.sessions
-                  else np.zeros((0, dim), np.float32))
+        topics = topic_vectors(cycle, encoder, previous)
         session_rows = {s.id: i for i, s in enumerate(cycle.sessions)}
         chunk_sessions = np.array([session_rows.get(c.session_id or "", -1) for c in chunks], dtype=np.int64)
         result.generation = write_generation(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +112,30 @@ def test_index_written_before_session_topics__still_answers_then_gains_them_with
     assert again.published and again.embedded == 0
     topics = read_generation(current_generation(tmp_path / "index")).topics
     assert topics is not None and topics.shape == (2, 384)
+
+
+class Recording:
+    """The real encoder, noting every passage text it is given."""
+
+    def __init__(self, encoder) -> None:
+        self.name, self.dim, self._encoder, self.passages = encoder.name, encoder.dim, encoder, []
+
+    def encode_passages(self, texts, progress=None):
+        self.passages += texts
+        return self._encoder.encode_passages(texts, progress)
+
+    def encode_queries(self, texts):
+        return self._encoder.encode_queries(texts)
+
+
+def test_a_new_session__encodes_its_own_title_only(tmp_path, encoder, corpus):
+    cycle, chunks = corpus
+    build_index(cycle, chunks, tmp_path / "index", encoder)
+    recording = Recording(encoder)
+    grown = replace(cycle, sessions=cycle.sessions + (_session("S12", "Bilan du cycle"),))
+    build_index(grown, chunks + [_window("S12", 0.0, ["Bilan du cycle et suites à donner."])], tmp_path / "index",
+                recording)
+    assert [t for t in recording.passages if "—" in t] == ["Module — Bilan du cycle"]
 
 
 def test_session_that_failed_to_load__keeps_its_indexed_passages(tmp_path, encoder, corpus):
