@@ -88,21 +88,23 @@ class OutsideCorpusTranscriptError(CaptionError):
 class FicheError(PvdError):
     """A fiche (document) cannot be read."""
 
+    def __init__(self, document: str, cause: str | None = None, fix: str | None = None) -> None:
+        self.document = document
+        super().__init__(cause, fix)
+
 
 class FicheNotFoundError(FicheError):
     def __init__(self, document: str, corpus_root: Path) -> None:
-        self.document = document
         super().__init__(
-            f"La fiche « {document} » est introuvable dans le corpus {corpus_root}.",
+            document, f"La fiche « {document} » est introuvable dans le corpus {corpus_root}.",
             "Vérifiez le chemin indiqué dans cycle.toml, ou déposez le fichier à cet endroit.",
         )
 
 
 class UnsupportedFicheError(FicheError):
     def __init__(self, document: str) -> None:
-        self.document = document
         super().__init__(
-            f"Le format de la fiche « {document} » n'est pas pris en charge.",
+            document, f"Le format de la fiche « {document} » n'est pas pris en charge.",
             "Enregistrez-la en .docx, .pdf, .txt ou .md (Word : Fichier → Enregistrer sous).",
         )
 
@@ -111,9 +113,8 @@ class EmptyFicheError(FicheError):
     """The file holds no text to index (0 bytes, blank, or nothing left once the internal part is cut)."""
 
     def __init__(self, document: str, cause: str | None = None, fix: str | None = None) -> None:
-        self.document = document
         super().__init__(
-            cause or f"La fiche « {document} » ne contient aucun texte.",
+            document, cause or f"La fiche « {document} » ne contient aucun texte.",
             fix or "Vérifiez que le fichier a bien été enregistré avec son contenu, ou retirez-le du corpus.",
         )
 
@@ -133,10 +134,9 @@ class ScannedPdfError(EmptyFicheError):
 
 class CorruptFicheError(FicheError):
     def __init__(self, document: str, what: str, detail: object = None) -> None:
-        self.document = document
         technical = f" (détail technique : {str(detail)[:_MAX_DETAIL]})" if detail else ""
         super().__init__(
-            f"La fiche « {document} » est illisible : {what}{technical}.",
+            document, f"La fiche « {document} » est illisible : {what}{technical}.",
             "Ouvrez le fichier pour vérifier qu'il n'est pas endommagé, puis déposez une copie saine "
             "(ré-enregistrée ou ré-exportée).",
         )
@@ -144,8 +144,7 @@ class CorruptFicheError(FicheError):
 
 class OutsideCorpusFicheError(FicheError):
     def __init__(self, document: str, reason: str) -> None:
-        self.document = document
-        super().__init__(f"La fiche « {document} » n'est pas lue : {reason}",
+        super().__init__(document, f"La fiche « {document} » n'est pas lue : {reason}",
                          "Corrigez le chemin dans cycle.toml, ou remplacez le lien par une copie du fichier.")
 
 
@@ -153,9 +152,8 @@ class OversizedFicheError(FicheError):
     """A file far larger than any fiche, or a .docx that would inflate to gigabytes (a « zip bomb »)."""
 
     def __init__(self, document: str, what: str) -> None:
-        self.document = document
         super().__init__(
-            f"La fiche « {document} » est refusée : {what}.",
+            document, f"La fiche « {document} » est refusée : {what}.",
             "Déposez une version allégée (texte seul, images compressées : Word → Fichier → Compresser les "
             "images), ou découpez le document en plusieurs fiches.",
         )
@@ -163,9 +161,8 @@ class OversizedFicheError(FicheError):
 
 class ProtectedFicheError(FicheError):
     def __init__(self, document: str) -> None:
-        self.document = document
         super().__init__(
-            f"Le PDF « {document} » est protégé par un mot de passe.",
+            document, f"Le PDF « {document} » est protégé par un mot de passe.",
             "Déposez une copie sans protection (ouvrir le PDF puis l'imprimer en PDF, ou ré-exporter l'original).",
         )
 
