@@ -23,7 +23,7 @@ from sklearn.model_selection import KFold
 
 from bot.compose import compose
 from bot.engine import Engine, as_passages
-from bot.evaluate import EvalReport, Outcome, load_questions
+from bot.evaluate import EvalReport, Outcome, decision_auc, load_questions
 from index.ranking import Moment, RankingConfig, evidence, select_moments
 
 FOLDS = 5
@@ -154,9 +154,7 @@ def main() -> None:
         other = Engine(args.check[1], model=args.model)
         checked = collect(other, load_questions(args.check[0]))
         figures = report(other, checked, final)
-        truth = np.array([not a.item.get("abstain") for a in checked])
-        print(describe("check set (never fitted)", figures.figures(),
-                       roc_auc_score(truth, [o.confidence for o in figures.outcomes])))
+        print(describe("check set (never fitted)", figures.figures(), decision_auc(figures.outcomes) or 0.0))
 
 
 if __name__ == "__main__":

@@ -454,7 +454,8 @@ def sessions(settings: Settings, corpus: Path | None) -> None:
               help="Recherche évaluée (défaut : hybride).")
 @click.option("--details", is_flag=True, help="Afficher chaque question manquée.")
 @click.option("--calibrer", "calibrate", is_flag=True,
-              help="Proposer le seuil d'abstention (PVD_MIN_CONFIDENCE) qui convient à ces questions.")
+              help="Montrer les seuils d'abstention possibles (PVD_MIN_CONFIDENCE) sur ces questions et "
+                   "conseiller le meilleur.")
 @french_errors
 def evaluate(settings: Settings, questions: Path, index_dir: Path | None, mode: str, details: bool,
              calibrate: bool) -> None:
@@ -471,7 +472,8 @@ def evaluate(settings: Settings, questions: Path, index_dir: Path | None, mode: 
     except (OSError, UnicodeDecodeError) as exc:  # name the file, which the system does not
         raise FileAccessError.from_exception(exc, questions) from exc
     report = run_eval(engine, asked, captions=captions)
-    click.echo(format_eval_report(report, details=details, calibrate=calibrate))
+    click.echo(format_eval_report(report, details=details, calibrate=calibrate,
+                                  current=engine.ranking.decline_below))
 
 
 @main.command()

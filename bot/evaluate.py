@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlparse
 
+from sklearn.metrics import roc_auc_score
+
 from bot.answer import Source
 from bot.compose import compose
 from ingest.errors import PvdError
@@ -131,6 +133,8 @@ def bootstrap(report: EvalReport, rounds: int = 1000, seed: int = 0) -> dict[str
         drawn = EvalReport(rng.choices(report.outcomes, k=len(report.outcomes)))
         for key, value in drawn.figures().items():
             samples.setdefault(key, []).append(value)
+        if (auc := decision_auc(drawn.outcomes)) is not None:
+            samples.setdefault("decision_auc", []).append(auc)
     return {k: (_quantile(v, 0.025), _quantile(v, 0.975)) for k, v in samples.items()}
 
 
@@ -144,15 +148,52 @@ def length_class(question: str) -> str:
     return "courtes (≤ 6 mots)" if words <= 6 else "moyennes (7–15 mots)" if words <= 15 else "longues (> 15 mots)"
 
 
-def suggest_threshold(report: EvalReport, keep: float = 0.95) -> tuple[float, float, float] | None:
-    """The highest PVD_MIN_CONFIDENCE that still answers ``keep`` of this set's in-scope questions, with the
-    shares answered and declined there; None without both kinds of questions."""
-    inside = sorted(o.confidence for o in report.outcomes if o.in_scope)
-    outside = [o.confidence for o in report.outcomes if not o.in_scope]
-    if not inside or not outside:
+def decision_auc(outcomes: list[Outcome]) -> float | None:
+    """How well the confidence tells the cycle's questions from the out-of-scope ones (ROC AUC: 1 when every
+    in-scope question scores above every out-of-scope one, 0.5 by chance); None without both kinds."""
+    labels = [o.in_scope for o in outcomes]
+    if all(labels) or not any(labels):
         return None
-    level = inside[int((1 - keep) * len(inside))]
-    return (level, sum(c >= level for c in inside) / len(inside), sum(c < level for c in outside) / len(outside))
+    return float(roc_auc_score(labels, [o.confidence for o in outcomes]))
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    """What PVD_MIN_CONFIDENCE = ``threshold`` does on a question set."""
+
+    threshold: float
+    answered: float  # share of the in-scope questions answered (confidence ≥ threshold)
+    declined: float  # share of the out-of-scope questions declined
+
+
+def operating_point(report: EvalReport, threshold: float) -> OperatingPoint:
+    inside = [o.confidence for o in report.outcomes if o.in_scope]
+    outside = [o.confidence for o in report.outcomes if not o.in_scope]
+    return OperatingPoint(threshold, sum(c >= threshold for c in inside) / max(1, len(inside)),
+                          sum(c < threshold for c in outside) / max(1, len(outside)))
+
+
+KEEPS = (0.99, 0.95, 0.90, 0.85)  # shares of in-scope questions answered that --calibrer lists a threshold for
+
+
+def operating_points(report: EvalReport, current: float | None = None,
+                     keeps: tuple[float, ...] = KEEPS) -> tuple[list[OperatingPoint], OperatingPoint] | None:
+    """The thresholds a person may choose between, lowest first, and the suggested one; None without both kinds
+    of questions. Listed: the highest threshold that still answers each share ``keeps`` of the in-scope
+    questions, the ``current`` one, and the suggestion: the best balance (most questions of either kind
+    handled right; on a tie, the current threshold, else the lowest: a caveat answer serves better than a flat
+    refusal)."""
+    inside = sorted(o.confidence for o in report.outcomes if o.in_scope)
+    if not inside or all(o.in_scope for o in report.outcomes):
+        return None
+    candidates = [operating_point(report, level) for level in dict.fromkeys(inside)]
+    if current is not None:
+        candidates.insert(0, operating_point(report, current))  # kept when no other threshold does better
+    best = max(candidates, key=lambda p: round(p.answered + p.declined, 9))
+    levels = {inside[int((1 - keep) * len(inside))] for keep in keeps} | {best.threshold}
+    if current is not None:
+        levels.add(current)
+    return [operating_point(report, level) for level in sorted(levels)], best
 
 
 LABELS = {
@@ -165,9 +206,11 @@ LABELS = {
 }
 
 
-def format_eval_report(report: EvalReport, details: bool = False, calibrate: bool = False) -> str:
+def format_eval_report(report: EvalReport, details: bool = False, calibrate: bool = False,
+                       current: float | None = None) -> str:
     """The figures, the overall ones last (what scripts and people read first: the tail of the output), after
-    the breakdowns and the suggested threshold; with ``details``, the missed questions come first."""
+    the breakdowns and the thresholds (``calibrate``; ``current``: the threshold in force); with ``details``,
+    the missed questions come first."""
     f = report.figures()
     interval = bootstrap(report)
     lines = []
@@ -191,14 +234,36 @@ def format_eval_report(report: EvalReport, details: bool = False, calibrate: boo
             lines.append(f"  {title} {name} ({len(outcomes)}) : hit@1 {g['hit@1']:.2f}, "
                          f"link hit@3 {g['link_hit@3']:.2f}, répond {g['answered_in_scope']:.2f}")
     if calibrate:
-        suggestion = suggest_threshold(report)
-        if suggestion is None:
-            lines.append("Calibrage impossible : il faut des questions du cycle et des questions hors sujet.")
-        else:
-            level, answered, declined = suggestion
-            lines.append(f"Seuil conseillé pour ces questions : PVD_MIN_CONFIDENCE={level:.3f} "
-                         f"(répond à {answered:.0%} des questions du cycle, décline {declined:.0%} des hors sujet).")
+        lines += calibration_lines(report, current)
+    auc = decision_auc(report.outcomes)
+    if auc is not None:
+        low, high = interval["decision_auc"]
+        lines.append("Décision de répondre (ROC AUC, 1 = sépare parfaitement les questions du cycle des hors sujet, "
+                     f"0,5 = au hasard) : {auc:.2f}  [IC 95 % {low:.2f}–{high:.2f}]")
     lines.append(f"Questions : {f['questions']}")
     lines += [f"{label} : {f[key]:.2f}  [IC 95 % {interval[key][0]:.2f}–{interval[key][1]:.2f}]"
               for key, label in LABELS.items()]
     return "\n".join(lines)
+
+
+def percent(share: float) -> str:
+    return f"{share * 100:.0f}\u202f%"  # French typography: a narrow no-break space before « % »
+
+
+def calibration_lines(report: EvalReport, current: float | None) -> list[str]:
+    """The thresholds to choose from on this set, and the suggested one, in French."""
+    found = operating_points(report, current)
+    if found is None:
+        return ["Calibrage impossible : il faut des questions du cycle et des questions hors sujet."]
+    points, best = found
+    lines = ["Seuils possibles (PVD_MIN_CONFIDENCE : questions du cycle répondues / questions hors sujet "
+             "déclinées) :"]
+    for p in points:
+        notes = [note for note, same in (("meilleur équilibre", p.threshold == best.threshold),
+                                         ("seuil actuel", p.threshold == current)) if same]
+        lines.append(f"  {p.threshold:.3f} : {percent(p.answered)} / {percent(p.declined)}"
+                     + (f"   ← {', '.join(notes)}" if notes else ""))
+    advice = f"PVD_MIN_CONFIDENCE={best.threshold:.3f}" + (", le seuil actuel" if best.threshold == current else "")
+    lines.append(f"Seuil conseillé pour ces questions : {advice} (répond à {percent(best.answered)} des questions "
+                 f"du cycle, décline {percent(best.declined)} des hors sujet).")
+    return lines

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.evaluate import EvalReport, Outcome, bootstrap, caption_kinds, suggest_threshold
+from bot.evaluate import (EvalReport, Outcome, bootstrap, caption_kinds, decision_auc, format_eval_report,
+                          operating_points)
 from ingest.models import Chunk, Cue
 
 
@@ -22,12 +23,36 @@ def test_caption_kinds__youtube_auto_captions_are_told_from_punctuated_ones():
     assert kinds == {"S01": "manuelles", "S02": "automatiques"}
 
 
-def test_suggested_threshold__answers_95_percent_of_the_cycle_questions_and_says_what_it_declines():
-    inside = [outcome(True, c / 100) for c in range(40, 100, 3)]  # 20 in-scope questions
-    outside = [outcome(False, c) for c in (0.1, 0.2, 0.3, 0.5, 0.9)]
-    level, answered, declined = suggest_threshold(EvalReport(inside + outside))
-    assert level == 0.43 and answered == 0.95 and declined == 0.6
-    assert suggest_threshold(EvalReport(inside)) is None  # no out-of-scope question: nothing to balance
+def test_calibration__suggests_the_threshold_that_handles_most_questions_of_both_kinds():
+    inside = [outcome(True, c / 100) for c in range(40, 100, 3)]  # 20 in-scope questions, 0.40 to 0.97
+    outside = [outcome(False, c) for c in (0.1, 0.2, 0.3, 0.45, 0.9)]
+    points, best = operating_points(EvalReport(inside + outside))
+    # 0.46 answers 18 of 20 and declines 4 of 5: lower, one more out-of-scope question is answered; higher, in-scope
+    # questions are declined for nothing
+    assert (best.threshold, best.answered, best.declined) == (0.46, 0.9, 0.8)
+    assert (0.43, 0.95, 0.6) in [(p.threshold, p.answered, p.declined) for p in points]  # 95 % answered, listed
+    assert [p.threshold for p in points] == sorted(p.threshold for p in points)
+    assert operating_points(EvalReport(inside)) is None  # no out-of-scope question: nothing to balance
+
+
+def test_calibration__keeps_the_current_threshold_when_none_does_better():
+    report = EvalReport([outcome(True, 0.6), outcome(True, 0.8), outcome(False, 0.2), outcome(False, 0.7)])
+    assert operating_points(report, current=0.5)[1].threshold == 0.5  # as good as 0.6, which it would not beat
+    text = format_eval_report(report, calibrate=True, current=0.5)
+    assert "Seuil conseillé pour ces questions : PVD_MIN_CONFIDENCE=0.500, le seuil actuel" in text
+    assert "  0.500 : 100\u202f% / 50\u202f%   ← meilleur équilibre, seuil actuel" in text
+
+
+def test_decision_auc__says_how_well_the_confidence_separates_the_two_kinds():
+    def report(inside: list[float], outside: list[float]) -> list[Outcome]:
+        return [outcome(True, c) for c in inside] + [outcome(False, c) for c in outside]
+
+    assert decision_auc(report([0.7, 0.9], [0.1, 0.3])) == 1.0
+    assert decision_auc(report([0.1, 0.3], [0.7, 0.9])) == 0.0
+    assert decision_auc(report([0.2, 0.9], [0.5])) == 0.5
+    assert decision_auc(report([0.2, 0.9], [])) is None
+    text = format_eval_report(EvalReport(report([0.7, 0.9, 0.4], [0.1, 0.5])))
+    assert "Décision de répondre (ROC AUC" in text and ": 0.83  [IC 95 %" in text
 
 
 def test_bootstrap__each_interval_holds_its_figure_and_narrows_with_more_questions():
