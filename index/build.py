@@ -15,7 +15,7 @@ from index.encoders import Encoder
 from index.errors import IngestBusyError
 from index.store import (Segment, StoredGeneration, current_generation, indexed_chunks, read_generation,
                          remove_stale, write_generation)
-from index.ranking import window_vectors
+from index.ranking import ranking_for_model, window_vectors
 from index.text import Vocabulary
 from ingest.errors import PvdError
 from ingest.models import Chunk, Cycle, Session, content_hash
@@ -222,7 +222,8 @@ def build_index(cycle: Cycle, chunks: list[Chunk], index_dir: Path, encoder: Enc
             index_dir, model=encoder.name, dim=dim, cycle=cycle, chunks=chunks, embed_keys=keys, vectors=vectors,
             segments=segments, segment_vectors=segment_vectors, topics=topics,
             lexical_terms=[lexical_terms(t, vocabulary) for t in texts],
-            noise=noise_level(encoder, vectors, segment_vectors, places, topics, chunk_sessions))
+            noise=noise_level(encoder, vectors, segment_vectors, places, topics, chunk_sessions,
+                              ranking_for_model(encoder.name)))
         result.published = True
         remove_stale(index_dir)
         return result

@@ -218,3 +218,24 @@ def test_second_ingest_while_one_runs__says_to_wait_and_leaves_the_index(tmp_pat
             build_index(cycle, chunks[:1], tmp_path / "index", encoder)
     assert "déjà en cours" in str(error.value)
     assert current_generation(tmp_path / "index") == first
+
+
+@pytest.mark.slow  # loads a second model (all-MiniLM-L6-v2, torch)
+def test_another_model_measures_the_noise_level_as_its_questions_are_scored(tmp_path, corpus):
+    from index.calibration import noise_level
+    from index.encoders import load_encoder
+    from index.ranking import RankingConfig, ranking_for_model
+
+    minilm = load_encoder("all-MiniLM-L6-v2")
+    cycle, chunks = corpus
+    build_index(cycle, chunks, tmp_path / "index", minilm)
+    stored = read_generation(current_generation(tmp_path / "index"))
+    rows = np.array([(s.chunk_row, s.cue_from, s.cue_to) for s in stored.segments]).reshape(-1, 3)
+    sessions = np.array([[s.id for s in cycle.sessions].index(c.session_id) for c in stored.chunks])
+
+    def noise(config: RankingConfig) -> float:
+        return noise_level(minilm, np.asarray(stored.vectors), np.asarray(stored.segment_vectors), rows,
+                           stored.topics, sessions, config)
+
+    # its answers are scored with its own weights (ranking_for_model): the floor they are compared to must be too
+    assert stored.manifest.noise == noise(ranking_for_model(minilm.name)) != noise(RankingConfig())
