@@ -186,15 +186,12 @@ def operating_points(report: EvalReport, current: float | None = None,
     inside = sorted(o.confidence for o in report.outcomes if o.in_scope)
     if not inside or all(o.in_scope for o in report.outcomes):
         return None
-    candidates = [operating_point(report, level) for level in dict.fromkeys(inside)]
-    if current is not None:
-        candidates.insert(0, operating_point(report, current))  # kept when no other threshold does better
-    best = max(candidates, key=lambda p: round(p.answered + p.declined, 9))
-    levels = {inside[int((1 - keep) * len(inside))] for keep in keeps} | {best.threshold}
-    if current is not None:
-        levels.add(current)
-    return [operating_point(report, level) for level in sorted(levels)], best
-
+    shown = [] if current is None else [current]
+    # the current threshold first: max() keeps the first of equals, so it stays when no other does better
+    points = {level: operating_point(report, level) for level in shown + inside}
+    best = max(points.values(), key=lambda p: round(p.answered + p.declined, 9))
+    shown += [inside[int((1 - keep) * len(inside))] for keep in keeps] + [best.threshold]
+    return [points[level] for level in sorted(set(shown))], best
 
 LABELS = {
     "hit@1": "Session correcte en 1re position (hit@1)",

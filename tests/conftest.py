@@ -5,9 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.settings import DEMO_CORPUS
+from index.calibration import noise_level
+from index.encoders import Encoder
+from index.ranking import RankingConfig
+from index.store import StoredGeneration
 
 pytest_plugins = [
     "tests.fixtures.discord.harness",  # the Discord stand-in's fixtures (fake, bot, store…)
@@ -91,3 +96,12 @@ def small_index(tmp_path_factory: pytest.TempPathFactory, encoder) -> Path:
     index_dir = root / "index"
     run_ingest(trimmed_demo(root / "corpus"), index_dir, encoder, fetcher=None)
     return index_dir
+
+
+def noise_of(stored: StoredGeneration, encoder: Encoder, config: RankingConfig = RankingConfig()) -> float:
+    """The noise level of a written generation, measured again from what it holds (index.calibration)."""
+    rows = np.array([(s.chunk_row, s.cue_from, s.cue_to) for s in stored.segments]).reshape(-1, 3)
+    sessions = [s.id for s in stored.cycle.sessions]
+    chunk_sessions = np.array([sessions.index(c.session_id) if c.session_id else -1 for c in stored.chunks])
+    return noise_level(encoder, np.asarray(stored.vectors), np.asarray(stored.segment_vectors), rows,
+                       stored.topics, chunk_sessions, config)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 import pytest
 
 from bot.engine import Engine
-from index.calibration import noise_level
 from index.ranking import RankingConfig
 from index.store import current_generation, read_generation
+from tests.conftest import noise_of
 
 pytestmark = pytest.mark.slow  # the whole demo index: the decision is checked on the full corpus
 
@@ -35,13 +34,8 @@ PARAPHRASED = (
 
 def test_index_records_how_high_off_topic_questions_score_on_it(demo_index, encoder):
     stored = read_generation(current_generation(demo_index))
-    rows = np.array([(s.chunk_row, s.cue_from, s.cue_to) for s in stored.segments]).reshape(-1, 3)
-    sessions = [s.id for s in stored.cycle.sessions]
-    chunk_sessions = np.array([sessions.index(c.session_id) if c.session_id else -1 for c in stored.chunks])
-    assert stored.topics is not None and stored.topics.shape == (len(sessions), stored.manifest.dim)
-    assert stored.manifest.noise == noise_level(encoder, np.asarray(stored.vectors),
-                                                np.asarray(stored.segment_vectors), rows, stored.topics,
-                                                chunk_sessions)
+    assert stored.topics is not None and stored.topics.shape == (len(stored.cycle.sessions), stored.manifest.dim)
+    assert stored.manifest.noise == noise_of(stored, encoder)
     assert 0.5 < stored.manifest.noise < 1.0
 
 

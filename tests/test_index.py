@@ -14,6 +14,7 @@ from index.build import build_index, split_segments
 from index.errors import IndexCorruptError, IndexMissingError, ModelMismatchError
 from index.store import CURRENT, current_generation, read_generation
 from ingest.models import Chunk, Cue, Cycle, Module, Session
+from tests.conftest import noise_of
 
 
 def _session(sid: str, title: str) -> Session:
@@ -222,7 +223,6 @@ def test_second_ingest_while_one_runs__says_to_wait_and_leaves_the_index(tmp_pat
 
 @pytest.mark.slow  # loads a second model (all-MiniLM-L6-v2, torch)
 def test_another_model_measures_the_noise_level_as_its_questions_are_scored(tmp_path, corpus):
-    from index.calibration import noise_level
     from index.encoders import load_encoder
     from index.ranking import RankingConfig, ranking_for_model
 
@@ -230,12 +230,6 @@ def test_another_model_measures_the_noise_level_as_its_questions_are_scored(tmp_
     cycle, chunks = corpus
     build_index(cycle, chunks, tmp_path / "index", minilm)
     stored = read_generation(current_generation(tmp_path / "index"))
-    rows = np.array([(s.chunk_row, s.cue_from, s.cue_to) for s in stored.segments]).reshape(-1, 3)
-    sessions = np.array([[s.id for s in cycle.sessions].index(c.session_id) for c in stored.chunks])
-
-    def noise(config: RankingConfig) -> float:
-        return noise_level(minilm, np.asarray(stored.vectors), np.asarray(stored.segment_vectors), rows,
-                           stored.topics, sessions, config)
-
     # its answers are scored with its own weights (ranking_for_model): the floor they are compared to must be too
-    assert stored.manifest.noise == noise(ranking_for_model(minilm.name)) != noise(RankingConfig())
+    assert stored.manifest.noise == noise_of(stored, minilm, ranking_for_model(minilm.name)) \
+        != noise_of(stored, minilm, RankingConfig())
