@@ -18,7 +18,7 @@ from index.encoders import Encoder, load_encoder
 from index.search import HybridIndex, Query
 from index.ranking import Moment, RankingConfig, evidence, ranking_for_model, select_moments
 from index.store import check_model, open_generation, require_generation
-from index.text import spelled_out
+from index.text import in_everyday_words, spelled_out
 from ingest.models import Cycle
 
 if TYPE_CHECKING:
@@ -66,9 +66,13 @@ class Engine:
         return self.index().cycle
 
     def query(self, question: str, index: HybridIndex) -> Query:
-        text = spelled_out(question)
-        terms = index.vocabulary.analyze(text)
-        vector = self.encoder.encode_queries([index.vocabulary.named(text, terms)])[0]
+        typed = spelled_out(question)
+        everyday = in_everyday_words(typed)
+        terms = index.vocabulary.analyze(typed)
+        if everyday != typed:  # the lexical list looks for the familiar word and the everyday one
+            known = set(terms)
+            terms += [term for term in index.vocabulary.analyze(everyday) if term not in known]
+        vector = self.encoder.encode_queries([index.vocabulary.named(everyday, terms)])[0]
         return Query(question, vector, terms)
 
     def moments(self, question: str) -> tuple[HybridIndex, list[Moment]]:

@@ -31,21 +31,70 @@ vont vos votre vous y est-ce ok okay alors voila bref genre truc contre vers sou
 """.split())
 
 
-#: Chat spellings that chefs de projet type on Discord, each for one everyday word and no other word. « c »
-#: (« c'est ») is left as typed: « c quoi » reads well to the model, and « c » is also a letter in a list.
+#: Chat spellings that chefs de projet type on Discord, each for one everyday word and no other word.
 CHAT_SPELLINGS = {
     "pr": "pour", "qd": "quand", "ds": "dans", "cmb": "combien", "bcp": "beaucoup", "tt": "tout", "tjs": "toujours",
     "tjrs": "toujours", "mtn": "maintenant", "pcq": "parce que", "pk": "pourquoi", "pq": "pourquoi", "koi": "quoi",
     "qq": "quelques", "qqch": "quelque chose", "qqn": "quelqu'un", "pb": "problème", "pbm": "problème",
-    "stp": "s'il te plaît", "svp": "s'il vous plaît", "jsp": "je ne sais pas",
+    "stp": "s'il te plaît", "svp": "s'il vous plaît", "jsp": "je ne sais pas", "rdv": "rendez-vous", "nb": "nombre",
+    "hab": "habitants", "dc": "donc", "tps": "temps", "qdm": "quand même", "cad": "c'est-à-dire", "ya": "il y a",
+    "ki": "qui", "ke": "que", "kan": "quand",
 }
 _CHAT = re.compile(r"\b(" + "|".join(sorted(CHAT_SPELLINGS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+# « c » typed for « c'est » (« c quoi », « c payant ») is lower case and followed by a word; the letter of a
+# class, a zone or a list (« classe C », « de G à C », « a, b, c ») is not written out.
+_LONE_C = re.compile(r"(?<![\w'’-])c(?=\s+[^\W\d_])")
+_BEFORE_A_LETTER = frozenset("de classe etiquette categorie zone type lettre point annexe article niveau".split())
+
+#: Familiar words, each with the everyday word said in its place (« un proprio veut retaper l'appart » is « un
+#: propriétaire veut rénover l'appartement »). The encoder reads the everyday word, closer to what speakers of a
+#: replay say; the lexical list looks for both. « ados » stays: the encoder reads it as it reads « jeunes ».
+FAMILIAR_WORDS = {
+    "proprio": "propriétaire", "proprios": "propriétaires", "appart": "appartement", "apparts": "appartements",
+    "apart": "appartement", "aparts": "appartements", "baraque": "maison", "baraques": "maisons",
+    "bicoque": "maison", "bicoques": "maisons", "retaper": "rénover", "retape": "rénove", "retapent": "rénovent",
+    "retapé": "rénové", "retapée": "rénovée", "retapés": "rénovés", "retapées": "rénovées", "réno": "rénovation",
+    "boulot": "travail", "boulots": "emplois", "taf": "travail", "bosser": "travailler", "fric": "argent",
+    "pognon": "argent", "thune": "argent", "thunes": "argent", "bagnole": "voiture", "bagnoles": "voitures",
+    "resto": "restaurant", "restos": "restaurants", "bled": "village", "patelin": "village", "gamin": "enfant",
+    "gamins": "enfants", "gosse": "enfant", "gosses": "enfants", "môme": "enfant", "mômes": "enfants",
+    "toubib": "médecin", "toubibs": "médecins", "flic": "policier", "flics": "policiers", "subv": "subvention",
+    "subvs": "subventions", "dispo": "disponible", "dispos": "disponibles", "info": "information",
+    "infos": "informations", "appli": "application", "applis": "applications", "asso": "association",
+    "assos": "associations", "expo": "exposition", "expos": "expositions", "manif": "manifestation",
+    "manifs": "manifestations", "compta": "comptabilité", "conso": "consommation", "admin": "administration",
+    "hosto": "hôpital", "ciné": "cinéma", "fac": "université", "aprem": "après-midi", "aprèm": "après-midi",
+    "max": "maximum", "prof": "professeur", "profs": "professeurs", "coloc": "colocation", "déco": "décoration",
+    "diag": "diagnostic", "diags": "diagnostics",
+}
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def spelled_out(question: str) -> str:
     """The question with its chat spellings written out (« cmb ça coûte ds le centre » → « combien ça coûte
     dans le centre »), so that the stop words, the stems and the model read what the chef de projet meant."""
-    return _CHAT.sub(lambda found: CHAT_SPELLINGS[found.group(0).lower()], question)
+    text = _CHAT.sub(lambda found: CHAT_SPELLINGS[found.group(0).lower()], question)
+    return _LONE_C.sub(_c_est, text)
+
+
+def _c_est(found: re.Match[str]) -> str:
+    before = fold(found.string[:found.start()]).split()
+    previous = before[-1].strip(",;:.()") if before else ""
+    return "c" if len(previous) == 1 or previous in _BEFORE_A_LETTER else "c'est"
+
+
+def in_everyday_words(text: str) -> str:
+    """``text`` with its familiar words replaced by everyday ones (``FAMILIAR_WORDS``), accents or not."""
+    return _LETTERS.sub(lambda found: _familiar(found.group(0)) or found.group(0), text)
+
+
+def _familiar(word: str) -> str | None:
+    return FAMILIAR_WORDS.get(word.lower()) or _familiar_folded().get(fold(word))
+
+
+@lru_cache(maxsize=1)
+def _familiar_folded() -> dict[str, str]:  # « retape » typed without its accent is still « retapé »
+    return {fold(key): word for key, word in FAMILIAR_WORDS.items() if fold(key) not in FAMILIAR_WORDS}
 
 
 # The combining marks of accented Latin letters (U+034F, the grapheme joiner, is not one: it is kept).

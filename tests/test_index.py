@@ -102,6 +102,18 @@ def test_between_two_alike_passages__the_session_whose_title_is_the_subject_come
     assert list(first.values()) == ["S05", "S11"], first
 
 
+def test_familiar_question__the_word_search_finds_the_everyday_words_and_the_familiar_ones(tmp_path, encoder):
+    cycle = _cycle(tmp_path, _session("S04", "Habitat ancien"), _session("S05", "Commerces vacants"))
+    build_index(cycle, [_window("S04", 0.0, ["Le propriétaire veut rénover sa maison avec une aide de l'Anah."]),
+                        _window("S05", 0.0, ["Un proprio nous a dit : je vais retaper ma baraque tout seul."]),
+                        _window("S05", 60.0, FRICHE)], tmp_path / "index", encoder)
+    engine = Engine(tmp_path / "index", encoder=encoder)
+    index = engine.index()
+    found = {index.chunk(row).id
+             for row, _ in index.lexical.search(engine.query("un proprio peut retaper sa baraque ?", index).terms, 5)}
+    assert found == {"S04:0.00", "S05:0.00"}
+
+
 def test_index_written_before_session_topics__still_answers_then_gains_them_without_re_embedding(
         tmp_path, encoder, corpus):
     cycle, chunks = corpus

@@ -7,11 +7,12 @@ import sqlite3
 import threading
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.lexical import LexicalIndex
-from index.text import analyze, fold, spelled_out
+from index.text import analyze, fold, in_everyday_words, spelled_out
 
 
 def test_fold__accents_case_and_ligatures_do_not_count():
@@ -29,10 +30,29 @@ def test_fold__is_the_decomposed_text_without_any_combining_mark(text: str):
 
 def test_chat_spellings__are_written_out_and_nothing_else_is_touched():
     assert spelled_out("cmb ça coûte ds le centre, et c quoi le délai PR signer ?") == \
-        "combien ça coûte dans le centre, et c quoi le délai pour signer ?"
+        "combien ça coûte dans le centre, et c'est quoi le délai pour signer ?"
+    assert spelled_out("commune de 2500 hab, rdv en mairie, c payant ?") == \
+        "commune de 2500 habitants, rendez-vous en mairie, c'est payant ?"
     assert analyze(spelled_out("qd on arrive")) == analyze("quand on arrive") == ["arriv"]
     # words that merely contain a chat spelling stay as typed
-    assert spelled_out("prime, prêt, tout, produit, pbx") == "prime, prêt, tout, produit, pbx"
+    assert spelled_out("prime, prêt, tout, produit, pbx, habitat") == "prime, prêt, tout, produit, pbx, habitat"
+
+
+@pytest.mark.parametrize("letter", ["c'est payant ?", "passer de la classe F à la classe C en un chantier",
+                                    "de G à C en une fois", "les options a, b, c et d", "points a), b), c) du contrat",
+                                    "l'annexe C du contrat", "C quoi ?"])
+def test_chat_spellings__a_letter_c_is_not_taken_for_c_est(letter: str):
+    assert spelled_out(letter) == letter
+
+
+def test_familiar_words__are_read_in_everyday_french_with_or_without_accents():
+    assert in_everyday_words("un proprio veut retaper l'appart au-dessus de sa boutique") == \
+        "un propriétaire veut rénover l'appartement au-dessus de sa boutique"
+    assert in_everyday_words("les vieilles baraques retapées, les Mômes et les momes du bled") == \
+        "les vieilles maisons rénovées, les enfants et les enfants du village"
+    # the words they are part of, and the everyday words themselves, stay as typed
+    unchanged = "propriétaire, approprier, information, professeur, maximum, diagnostics, ados, restauration"
+    assert in_everyday_words(unchanged) == unchanged
 
 
 def lexical_index(rows: list[str]) -> LexicalIndex:
