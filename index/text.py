@@ -48,7 +48,8 @@ _BEFORE_A_LETTER = frozenset("de classe etiquette categorie zone type lettre poi
 
 #: Familiar words, each with the everyday word said in its place (« un proprio veut retaper l'appart » is « un
 #: propriétaire veut rénover l'appartement »). The encoder reads the everyday word, closer to what speakers of a
-#: replay say; the lexical list looks for both. « ados » stays: the encoder reads it as it reads « jeunes ».
+#: replay say; the lexical list looks for both. « ados » stays as typed: read « adolescents », it lost a demo
+#: question whose replay says « les jeunes ».
 FAMILIAR_WORDS = {
     "proprio": "propriétaire", "proprios": "propriétaires", "appart": "appartement", "apparts": "appartements",
     "apart": "appartement", "aparts": "appartements", "baraque": "maison", "baraques": "maisons",
@@ -78,7 +79,7 @@ def spelled_out(question: str) -> str:
 
 
 def _c_est(found: re.Match[str]) -> str:
-    before = fold(found.string[:found.start()]).split()
+    before = fold(found.string[max(0, found.start() - 20):found.start()]).split()  # the word before is enough
     previous = before[-1].strip(",;:.()") if before else ""
     return "c" if len(previous) == 1 or previous in _BEFORE_A_LETTER else "c'est"
 
