@@ -66,7 +66,9 @@ FAMILIAR_WORDS = {
     "manifs": "manifestations", "compta": "comptabilité", "conso": "consommation", "admin": "administration",
     "hosto": "hôpital", "ciné": "cinéma", "fac": "université", "aprem": "après-midi", "aprèm": "après-midi",
     "max": "maximum", "prof": "professeur", "profs": "professeurs", "coloc": "colocation", "déco": "décoration",
-    "diag": "diagnostic", "diags": "diagnostics",
+    "diag": "diagnostic", "diags": "diagnostics", "immo": "immobilier", "écolo": "écologique", "clim": "climatisation",
+    "covoit": "covoiturage", "stat": "statistique", "stats": "statistiques", "pro": "professionnel",
+    "pros": "professionnels", "récup": "récupération",
 }
 _LETTERS = re.compile(r"[^\W\d_]+")
 
