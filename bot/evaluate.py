@@ -15,6 +15,7 @@ from sklearn.metrics import roc_auc_score
 
 from bot.answer import Source
 from bot.compose import compose
+from index.text import in_everyday_words, spelled_out
 from ingest.errors import PvdError
 from ingest.models import Chunk
 
@@ -218,8 +219,10 @@ def format_eval_report(report: EvalReport, details: bool = False, calibrate: boo
             if wrong:
                 got = ", ".join(f"{s.session or s.document}@{link_seconds(s)}" for s in o.sources[:3])
                 expected = o.item.get("session") or o.item.get("document") or "abstention"
+                read = in_everyday_words(spelled_out(o.item["q"]))
                 lines.append(f"✗ {o.item['q']!r} attendu {expected} {o.item.get('start', '')} ; "
-                             f"obtenu {got} ; répondu={o.answered} ; confiance={o.confidence:.3f}")
+                             f"obtenu {got} ; répondu={o.answered} ; confiance={o.confidence:.3f}"
+                             + (f" ; lue « {read} »" if read != o.item["q"] else ""))
     groups = [("sous-titres", lambda o: o.captions), ("questions", lambda o: length_class(o.item["q"]))]
     for title, key_of in groups:
         by: dict[str, list[Outcome]] = {}

@@ -55,6 +55,14 @@ def test_decision_auc__says_how_well_the_confidence_separates_the_two_kinds():
     assert "Décision de répondre (ROC AUC" in text and ": 0.83  [IC 95 %" in text
 
 
+def test_details__a_missed_question_shows_how_it_was_read_when_that_differs_from_what_was_typed():
+    familiar = Outcome({"q": "cmb pour retaper l'appart d'un proprio ?", "session": "S04"}, (), False, 0.2)
+    plain = Outcome({"q": "Quelles aides pour les commerces ?", "session": "S05"}, (), False, 0.2)
+    lines = format_eval_report(EvalReport([familiar, plain]), details=True).splitlines()
+    assert lines[0].endswith("; lue « combien pour rénover l'appartement d'un propriétaire ? »")
+    assert lines[1].startswith("✗ 'Quelles aides pour les commerces ?'") and "lue" not in lines[1]
+
+
 def test_bootstrap__each_interval_holds_its_figure_and_narrows_with_more_questions():
     few = EvalReport([outcome(True, 0.9, answered=i % 4 != 0) for i in range(12)])
     many = EvalReport(few.outcomes * 10)
