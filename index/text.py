@@ -70,7 +70,7 @@ FAMILIAR_WORDS = {
     "covoit": "covoiturage", "stat": "statistique", "stats": "statistiques", "pro": "professionnel",
     "pros": "professionnels", "récup": "récupération",
 }
-_LETTERS = re.compile(r"[^\W\d_]+")
+_LETTERS = re.compile(r"(?<![\w-])[^\W\d_]+(?![\w-])")  # a word, not part of a hyphenated one
 
 
 def spelled_out(question: str) -> str:

@@ -51,7 +51,7 @@ def test_familiar_words__are_read_in_everyday_french_with_or_without_accents():
     assert in_everyday_words("les vieilles baraques retapées, les Mômes et les momes du bled") == \
         "les vieilles maisons rénovées, les enfants et les enfants du village"
     # the words they are part of, and the everyday words themselves, stay as typed
-    unchanged = "propriétaire, approprier, information, professeur, maximum, diagnostics, ados, restauration"
+    unchanged = "propriétaire, approprier, information, pro-vélo, professeur, maximum, diagnostics, ados, restauration"
     assert in_everyday_words(unchanged) == unchanged
 
 
