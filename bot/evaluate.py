@@ -194,6 +194,7 @@ def operating_points(report: EvalReport, current: float | None = None,
     shown += [inside[int((1 - keep) * len(inside))] for keep in keeps] + [best.threshold]
     return [points[level] for level in sorted(set(shown))], best
 
+
 LABELS = {
     "hit@1": "Session correcte en 1re position (hit@1)",
     "hit@3": "Session correcte dans les 3 premières (hit@3)",

@@ -114,6 +114,16 @@ def test_familiar_question__the_word_search_finds_the_everyday_words_and_the_fam
     assert found == {"S04:0.00", "S05:0.00"}
 
 
+def test_familiar_question__the_model_reads_it_as_the_same_question_in_everyday_words(tmp_path, encoder, corpus):
+    cycle, chunks = corpus
+    build_index(cycle, chunks, tmp_path / "index", encoder)
+    engine = Engine(tmp_path / "index", encoder=encoder)
+    index = engine.index()
+    familiar = engine.query("un proprio peut retaper l'appart au-dessus de sa boutique ?", index).vector
+    everyday = engine.query("un propriétaire peut rénover l'appartement au-dessus de sa boutique ?", index).vector
+    assert np.allclose(familiar, everyday, atol=1e-6)
+
+
 def test_index_written_before_session_topics__still_answers_then_gains_them_without_re_embedding(
         tmp_path, encoder, corpus):
     cycle, chunks = corpus
