@@ -15,8 +15,8 @@ Its score is a small linear combination of evidence, chosen on the demo question
 
 Whether the best moment answers the question is a probability (``evidence``, ``RankingConfig.probability``):
 a logistic function of its score above the index's noise level (how high off-topic questions score on this
-index: index.calibration) and of how many of the best windows come from its session, fitted with
-cross-validation on the demo questions. Below ``decline_below`` the assistant says it does not know; between
+index: index.calibration) and of how many of the best windows come from its session or the runner-up's,
+fitted with cross-validation on the demo questions. Below ``decline_below`` the assistant says it does not know; between
 that and ``sure_above`` it answers with a caveat.
 """
 
@@ -72,11 +72,11 @@ class RankingConfig:
     fused_weight: float = 0.04
     topic_weight: float = 0.3
     # abstention: P(answer) = logistic(slope × (best score − noise) + share_weight × share + intercept)
-    slope: float = 96.93
-    share_weight: float = 6.459
-    intercept: float = -14.63
-    decline_below: float = 0.393
-    sure_above: float = 0.782
+    slope: float = 91.95
+    share_weight: float = 5.91
+    intercept: float = -15.04
+    decline_below: float = 0.427
+    sure_above: float = 0.741
     per_session: int = 2  # neighbouring moments of one session may not fill every slot
     min_gap_seconds: float = 45.0  # two sources of one session point at different moments
 
@@ -132,15 +132,23 @@ def ranking_for_model(model: str) -> RankingConfig:
 
 def evidence(moments: Sequence[Moment], noise: float, depth: int = 10) -> tuple[float, float]:
     """What the decision to answer rests on: the best moment's score above the index's noise level, and the
-    share of the ``depth`` best-fused windows that come from the best moment's session (or fiche). An answer
-    the cycle holds tends to gather its session's windows at the top; a chance resemblance stands alone."""
+    share of the ``depth`` best-fused windows that come from the best moment's session (or fiche) or from the
+    runner-up's (the best moment elsewhere). An answer the cycle holds gathers its session's windows at the
+    top, or two sessions' when two of them treat the subject; a chance resemblance stands among scattered
+    windows."""
     if not moments:
         return -1.0, 0.0
     best = max(moments, key=lambda m: m.score)
-    fused: dict[int, tuple[float, str]] = {m.row: (m.features.fused, m.session_id or m.document) for m in moments}
+    source = _source(best)
+    runner_up = max((m for m in moments if _source(m) != source), key=lambda m: m.score, default=None)
+    sources = {source} if runner_up is None else {source, _source(runner_up)}
+    fused: dict[int, tuple[float, str]] = {m.row: (m.features.fused, _source(m)) for m in moments}
     top = sorted(fused.values(), key=lambda item: -item[0])[:depth]
-    source = best.session_id or best.document
-    return best.score - noise, sum(key == source for _, key in top) / len(top)
+    return best.score - noise, sum(key in sources for _, key in top) / len(top)
+
+
+def _source(moment: Moment) -> str:
+    return moment.session_id or moment.document
 
 
 def select_moments(moments: Sequence[Moment], limit: int, per_session: int, min_gap: float) -> list[Moment]:

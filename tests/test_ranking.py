@@ -39,14 +39,26 @@ def test_decision__probability_rises_with_the_score_above_the_index_noise():
     assert config.probability(0.15, share=0.2) <= config.probability(0.15, share=0.9)
 
 
-def test_evidence__margin_over_the_noise_and_how_many_top_windows_share_the_best_session():
+def test_evidence__margin_over_the_noise_and_how_many_top_windows_come_from_the_two_best_sessions():
     def at(row: int, session: str, score: float, fused: float) -> Moment:
         return Moment(row, session, "t.vtt", None, 10.0 * row, (0, 0), MomentFeatures(0, 0, 0, 0, fused), score)
 
     moments = [at(0, "S01", 0.95, 2.0), at(0, "S01", 0.90, 2.0), at(1, "S01", 0.80, 1.5), at(2, "S02", 0.85, 1.0),
-               at(3, "S03", 0.70, 0.5)]
-    margin, share = evidence(moments, noise=0.85, depth=3)
-    assert abs(margin - 0.10) < 1e-9 and abs(share - 2 / 3) < 1e-9
+               at(3, "S03", 0.70, 0.9), at(4, "S04", 0.60, 0.1)]
+    margin, share = evidence(moments, noise=0.85, depth=4)
+    # best moment S01, runner-up S02: S03 is in the top four windows but counts for neither
+    assert abs(margin - 0.10) < 1e-9 and abs(share - 3 / 4) < 1e-9
+
+
+def test_evidence__two_sessions_on_one_subject_keep_the_share_that_scattered_windows_lose():
+    def windows(*sessions: str) -> list[Moment]:
+        return [Moment(row, s, "t.vtt", None, 0.0, (0, 0), MomentFeatures(0, 0, 0, 0, 2.0 - row / 10), 0.9 - row / 100)
+                for row, s in enumerate(sessions)]
+
+    alone = evidence(windows("S04", "S04", "S04", "S04"), noise=0.8, depth=4)[1]
+    twins = evidence(windows("S04", "S09", "S04", "S09"), noise=0.8, depth=4)[1]
+    scattered = evidence(windows("S04", "S09", "S02", "S11"), noise=0.8, depth=4)[1]
+    assert alone == twins == 1.0 and scattered == 0.5
 
 
 def test_pair_evidence__joins_each_segment_to_the_next_of_its_own_window_only():
