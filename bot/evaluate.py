@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 from sklearn.metrics import roc_auc_score
 
 from bot.answer import Source
-from bot.compose import compose
+from bot.compose import AnswerConfig, compose
 from index.text import in_everyday_words, spelled_out
 from ingest.errors import PvdError
 from ingest.models import Chunk
@@ -49,6 +49,14 @@ class Outcome:
     def rank(self) -> int | None:
         """1-based rank of the first source that is right, or None."""
         return next((s.rank for s in self.sources if self.matches(s)), None)
+
+    def offered(self, count: int) -> bool:
+        """Whether the right session (or fiche) is among the ``count`` nearest places a decline offers (one
+        source per session or fiche section, best first, as bot.engine selects them)."""
+        places = list(dict.fromkeys(s.session if s.kind == "transcript" else (s.document, s.heading)
+                                    for s in self.sources))[:count]
+        return any(self.matches(s) for s in self.sources
+                   if (s.session if s.kind == "transcript" else (s.document, s.heading)) in places)
 
     @property
     def link_hit(self) -> bool:
@@ -244,6 +252,11 @@ def format_eval_report(report: EvalReport, details: bool = False, calibrate: boo
     lines.append(f"Questions : {f['questions']}")
     lines += [f"{label} : {f[key]:.2f}  [IC 95 % {interval[key][0]:.2f}–{interval[key][1]:.2f}]"
               for key, label in LABELS.items()]
+    declined = [o for o in report.outcomes if o.in_scope and not o.answered]
+    if declined:  # a decline still offers the nearest sessions: was the right one there?
+        offered = sum(o.offered(AnswerConfig.suggestions) for o in declined)
+        lines.insert(-1, f"  déclinées : {len(declined)}, dont {offered} avec la bonne session parmi les "
+                         f"{AnswerConfig.suggestions} proposées")
     return "\n".join(lines)
 
 

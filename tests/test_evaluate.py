@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.answer import Source
 from bot.evaluate import (EvalReport, Outcome, bootstrap, caption_kinds, decision_auc, format_eval_report,
                           operating_points)
 from ingest.models import Chunk, Cue
@@ -70,3 +71,21 @@ def test_bootstrap__each_interval_holds_its_figure_and_narrows_with_more_questio
     assert 0.0 <= low <= few.figures()["answered_in_scope"] <= high <= 1.0
     many_low, many_high = bootstrap(many)["answered_in_scope"]
     assert many_high - many_low < high - low
+
+
+def test_declines__say_how_often_the_right_session_was_among_the_nearest_ones_offered():
+    def source(rank: int, session: str) -> Source:
+        return Source(rank, "transcript", session, None, None, None, 10.0 * rank, None, None, "t.vtt", "…", 0.5)
+
+    def declined(expected: str, *sessions: str) -> Outcome:
+        return Outcome({"q": "?", "session": expected}, tuple(source(i + 1, s) for i, s in enumerate(sessions)),
+                       False, 0.1)
+
+    # a decline offers one moment per session: S05, twice first, still leaves room for S02
+    second = declined("S02", "S05", "S05", "S02")
+    third = declined("S09", "S05", "S02", "S09")
+    assert second.offered(2) and not third.offered(2)
+    text = format_eval_report(EvalReport([second, third, outcome(True, 0.9), outcome(False, 0.1, answered=False)]))
+    assert "  déclinées : 2, dont 1 avec la bonne session parmi les 2 proposées" in text.splitlines()
+    answered = format_eval_report(EvalReport([outcome(True, 0.9)])).splitlines()
+    assert not any(line.startswith("  déclinées") for line in answered)
