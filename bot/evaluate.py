@@ -53,10 +53,8 @@ class Outcome:
     def offered(self, count: int) -> bool:
         """Whether the right session (or fiche) is among the ``count`` nearest places a decline offers (one
         source per session or fiche section, best first, as bot.engine selects them)."""
-        places = list(dict.fromkeys(s.session if s.kind == "transcript" else (s.document, s.heading)
-                                    for s in self.sources))[:count]
-        return any(self.matches(s) for s in self.sources
-                   if (s.session if s.kind == "transcript" else (s.document, s.heading)) in places)
+        places = list(dict.fromkeys(map(_place, self.sources)))[:count]
+        return any(self.matches(s) for s in self.sources if _place(s) in places)
 
     @property
     def link_hit(self) -> bool:
@@ -87,6 +85,11 @@ class EvalReport:
             "answered_in_scope": self._share([o.answered for o in scoped]),
             "declined_out_of_scope": self._share([not o.answered for o in out_of_scope]),
         }
+
+
+def _place(source: Source) -> object:
+    """A transcript source's session, a fiche source's section: what a decline offers once."""
+    return source.session if source.kind == "transcript" else (source.document, source.heading)
 
 
 def link_seconds(source: Source) -> float | None:

@@ -16,8 +16,8 @@ Its score is a small linear combination of evidence, chosen on the demo question
 Whether the best moment answers the question is a probability (``evidence``, ``RankingConfig.probability``):
 a logistic function of its score above the index's noise level (how high off-topic questions score on this
 index: index.calibration) and of how many of the best windows come from its session or the runner-up's,
-fitted with cross-validation on the demo questions. Below ``decline_below`` the assistant says it does not know; between
-that and ``sure_above`` it answers with a caveat.
+fitted with cross-validation on the demo questions. Below ``decline_below`` the assistant says it does not
+know; between that and ``sure_above`` it answers with a caveat.
 """
 
 from __future__ import annotations
