@@ -252,14 +252,14 @@ def format_eval_report(report: EvalReport, details: bool = False, calibrate: boo
         low, high = interval["decision_auc"]
         lines.append("Décision de répondre (ROC AUC, 1 = sépare parfaitement les questions du cycle des hors sujet, "
                      f"0,5 = au hasard) : {auc:.2f}  [IC 95 % {low:.2f}–{high:.2f}]")
-    lines.append(f"Questions : {f['questions']}")
-    lines += [f"{label} : {f[key]:.2f}  [IC 95 % {interval[key][0]:.2f}–{interval[key][1]:.2f}]"
-              for key, label in LABELS.items()]
     declined = [o for o in report.outcomes if o.in_scope and not o.answered]
     if declined:  # a decline still offers the nearest sessions: was the right one there?
         offered = sum(o.offered(AnswerConfig.suggestions) for o in declined)
-        lines.insert(-1, f"  déclinées : {len(declined)}, dont {offered} avec la bonne session parmi les "
-                         f"{AnswerConfig.suggestions} proposées")
+        lines.append(f"Questions du cycle déclinées : {len(declined)}, dont {offered} avec la bonne session parmi "
+                     f"les {AnswerConfig.suggestions} proposées")
+    lines.append(f"Questions : {f['questions']}")  # the overall figures close the output, always in this order
+    lines += [f"{label} : {f[key]:.2f}  [IC 95 % {interval[key][0]:.2f}–{interval[key][1]:.2f}]"
+              for key, label in LABELS.items()]
     return "\n".join(lines)
 
 

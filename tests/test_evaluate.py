@@ -85,7 +85,10 @@ def test_declines__say_how_often_the_right_session_was_among_the_nearest_ones_of
     second = declined("S02", "S05", "S05", "S02")
     third = declined("S09", "S05", "S02", "S09")
     assert second.offered(2) and not third.offered(2)
-    text = format_eval_report(EvalReport([second, third, outcome(True, 0.9), outcome(False, 0.1, answered=False)]))
-    assert "  déclinées : 2, dont 1 avec la bonne session parmi les 2 proposées" in text.splitlines()
-    answered = format_eval_report(EvalReport([outcome(True, 0.9)])).splitlines()
-    assert not any(line.startswith("  déclinées") for line in answered)
+    lines = format_eval_report(EvalReport([second, third, outcome(True, 0.9),
+                                           outcome(False, 0.1, answered=False)])).splitlines()
+    # before the overall figures, which stay the last seven lines for whoever reads the tail
+    assert lines[-8] == "Questions du cycle déclinées : 2, dont 1 avec la bonne session parmi les 2 proposées"
+    assert lines[-7] == "Questions : 4" and lines[-1].startswith("Questions hors sujet déclinées : 1.00")
+    answered = format_eval_report(EvalReport([outcome(True, 0.9)]))
+    assert "Questions du cycle déclinées" not in answered
