@@ -473,7 +473,7 @@ def evaluate(settings: Settings, questions: Path, index_dir: Path | None, mode: 
         raise FileAccessError.from_exception(exc, questions) from exc
     report = run_eval(engine, asked, captions=captions)
     click.echo(format_eval_report(report, details=details, calibrate=calibrate,
-                                  current=engine.ranking.decline_below))
+                                  current=engine.ranking.decline_below, suggestions=engine.config.suggestions))
 
 
 @main.command()

@@ -18,7 +18,7 @@ from index.encoders import Encoder, load_encoder
 from index.search import HybridIndex, Query
 from index.ranking import Moment, RankingConfig, evidence, ranking_for_model, select_moments
 from index.store import check_model, open_generation, require_generation
-from index.text import in_everyday_words, spelled_out
+from index.text import reading
 from ingest.models import Cycle
 
 if TYPE_CHECKING:
@@ -66,8 +66,7 @@ class Engine:
         return self.index().cycle
 
     def query(self, question: str, index: HybridIndex) -> Query:
-        typed = spelled_out(question)
-        everyday = in_everyday_words(typed)
+        typed, everyday = reading(question)
         terms = index.vocabulary.analyze(typed)
         if everyday != typed:  # the lexical list looks for the familiar word and the everyday one
             known = set(terms)

@@ -15,7 +15,7 @@ from sklearn.metrics import roc_auc_score
 
 from bot.answer import Source
 from bot.compose import AnswerConfig, compose
-from index.text import in_everyday_words, spelled_out
+from index.text import reading
 from ingest.errors import PvdError
 from ingest.models import Chunk
 
@@ -217,10 +217,10 @@ LABELS = {
 
 
 def format_eval_report(report: EvalReport, details: bool = False, calibrate: bool = False,
-                       current: float | None = None) -> str:
+                       current: float | None = None, suggestions: int = AnswerConfig.suggestions) -> str:
     """The figures, the overall ones last (what scripts and people read first: the tail of the output), after
     the breakdowns and the thresholds (``calibrate``; ``current``: the threshold in force); with ``details``,
-    the missed questions come first."""
+    the missed questions come first. ``suggestions``: how many sessions the engine offers when it declines."""
     f = report.figures()
     interval = bootstrap(report)
     lines = []
@@ -231,7 +231,7 @@ def format_eval_report(report: EvalReport, details: bool = False, calibrate: boo
             if wrong:
                 got = ", ".join(f"{s.session or s.document}@{link_seconds(s)}" for s in o.sources[:3])
                 expected = o.item.get("session") or o.item.get("document") or "abstention"
-                read = in_everyday_words(spelled_out(o.item["q"]))
+                read = reading(o.item["q"])[1]
                 lines.append(f"✗ {o.item['q']!r} attendu {expected} {o.item.get('start', '')} ; "
                              f"obtenu {got} ; répondu={o.answered} ; confiance={o.confidence:.3f}"
                              + (f" ; lue « {read} »" if read != o.item["q"] else ""))
@@ -254,9 +254,9 @@ def format_eval_report(report: EvalReport, details: bool = False, calibrate: boo
                      f"0,5 = au hasard) : {auc:.2f}  [IC 95 % {low:.2f}–{high:.2f}]")
     declined = [o for o in report.outcomes if o.in_scope and not o.answered]
     if declined:  # a decline still offers the nearest sessions: was the right one there?
-        offered = sum(o.offered(AnswerConfig.suggestions) for o in declined)
+        offered = sum(o.offered(suggestions) for o in declined)
         lines.append(f"Questions du cycle déclinées : {len(declined)}, dont {offered} avec la bonne session parmi "
-                     f"les {AnswerConfig.suggestions} proposées")
+                     f"les {suggestions} proposées")
     lines.append(f"Questions : {f['questions']}")  # the overall figures close the output, always in this order
     lines += [f"{label} : {f[key]:.2f}  [IC 95 % {interval[key][0]:.2f}–{interval[key][1]:.2f}]"
               for key, label in LABELS.items()]

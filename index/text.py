@@ -80,6 +80,13 @@ def spelled_out(question: str) -> str:
     return _LONE_C.sub(_c_est, text)
 
 
+def reading(question: str) -> tuple[str, str]:
+    """How the assistant reads a question: as typed with its chat spellings written out, and the same in everyday
+    words (the encoder reads the second; the lexical list looks for the words of both)."""
+    typed = spelled_out(question)
+    return typed, in_everyday_words(typed)
+
+
 def _c_est(found: re.Match[str]) -> str:
     before = fold(found.string[max(0, found.start() - 20):found.start()]).split()  # the word before is enough
     previous = before[-1].strip(",;:.()") if before else ""
