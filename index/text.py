@@ -138,25 +138,35 @@ def analyze(text: str) -> list[str]:
 
 class Vocabulary:
     """Finds the lexicon's notions in analysed text and names each by one token, whatever the form used:
-    « LOVAC », « fichier des logements vacants » and the auto captions' « l'eau vac » all add ``lxlovac``."""
+    « LOVAC », « fichier des logements vacants » and the auto captions' « l'eau vac » all add ``lxlovac``.
+
+    A form is found by its stems (« logements vacants » in « logement vacant »), except a one-word acronym
+    (written with two capitals or more, « PLUi », « ORT »): that one is found as a whole word, since its stem
+    may be an everyday word's (« PLUi » and « pluie » are both « plui »)."""
 
     def __init__(self, groups: tuple[tuple[str, ...], ...] = ()) -> None:
         self._forms: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self._acronyms: dict[str, str] = {}  # folded acronym -> notion token
         self._names: dict[str, str] = {}  # notion token -> its first form, the name the lexicon gives it
         for group in groups:
             token = "lx" + "".join(_WORD.findall(fold(group[0])))
             self._names.setdefault(token, group[0])
             for form in group:
-                stems = tuple(analyze(form))
-                if stems:
+                written = words(form)
+                if len(written) == 1 and sum(ch.isupper() for ch in form) >= 2:
+                    self._acronyms.setdefault(written[0], token)
+                elif stems := tuple(_stemmer().stemWords(written)):
                     self._forms.setdefault(stems[0], []).append((stems, token))
         for candidates in self._forms.values():
             candidates.sort(key=lambda item: -len(item[0]))  # the longest form wins where two overlap
 
-    def tokens(self, stems: list[str]) -> list[str]:
-        """The notion tokens found in ``stems`` (output of ``analyze``), once each, in order of appearance."""
+    def tokens(self, written: list[str], stems: list[str]) -> list[str]:
+        """The notion tokens found in a text's ``words`` and their ``stems``, once each, in order of appearance."""
         found: dict[str, None] = {}
-        for i, stem in enumerate(stems):
+        for i, (word, stem) in enumerate(zip(written, stems)):
+            if token := self._acronyms.get(word) or self._acronyms.get(word.removesuffix("s")):
+                found[token] = None
+                continue
             for form, token in self._forms.get(stem, ()):
                 if tuple(stems[i:i + len(form)]) == form:
                     found[token] = None
@@ -165,8 +175,9 @@ class Vocabulary:
 
     def analyze(self, text: str) -> list[str]:
         """``analyze`` plus the notion tokens: what both the index and the questions are made of."""
-        stems = analyze(text)
-        return stems + self.tokens(stems)
+        written = words(text)
+        stems = _stemmer().stemWords(written)
+        return stems + self.tokens(written, stems)
 
     def named(self, text: str, terms: list[str]) -> str:
         """``text`` followed by the names of the notions it evokes without spelling them (``terms``: its

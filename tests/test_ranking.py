@@ -95,6 +95,9 @@ def test_lexicon__acronym_full_form_and_auto_caption_mishearing_meet():
     # the auto captions hear « Denormandie » as « de Normandie »
     assert "lxdenormandie" in vocabulary.analyze("le dispositif de normandie c'est une réduction d'impôt")
     assert "lxdenormandie" in vocabulary.analyze("denormandie : combien de reduction d'impot ?")
+    # an acronym is found as a whole word, however it is typed (its stem is also the stem of « pluie »)
+    for typed in ("modifier le PLUi", "modifier le plui", "les PLUIs du département"):
+        assert "lxplanlocaldurbanisme" in vocabulary.analyze(typed)
 
 
 def test_lexicon__the_encoder_reads_the_name_of_a_notion_the_question_only_describes():
@@ -114,7 +117,8 @@ def test_lexicon__the_encoder_reads_the_name_of_a_notion_the_question_only_descr
 
 @pytest.mark.parametrize("everyday", ["il a plu toute la journée", "on se retrouve à la gare", "avec un ami",
                                       "on a viré la somme", "le maître d'ouvrage", "la station d'épuration",
-                                      "dans le hall de la mairie", "l'eau du ruisseau", "entre villes voisines"])
+                                      "dans le hall de la mairie", "l'eau du ruisseau", "entre villes voisines",
+                                      "gérer les eaux de pluie sur place", "les pluies d'orage"])
 def test_lexicon__everyday_words_that_look_like_a_notion_are_not_one(everyday: str):
     assert not [t for t in Vocabulary(read_lexicon(Path("/nonexistent"))[0]).analyze(everyday) if t.startswith("lx")]
 
