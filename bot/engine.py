@@ -96,10 +96,12 @@ class Engine:
         r = self.ranking
         confidence = r.probability(*evidence(moments, index.served.manifest.noise)) if moments else 0.0
         answered = confidence >= r.decline_below
-        full = answered or rank_only
-        kept = select_moments(moments, (k or self.config.max_sources) if full else self.config.suggestions,
-                              r.per_session if full else 1, r.min_gap_seconds)
-        return Retrieval(question, index.cycle, as_passages(index, kept), confidence, answered,
+        offered = as_passages(index, select_moments(moments, self.config.suggestions, 1, r.min_gap_seconds))
+        passages = offered
+        if answered or rank_only:
+            passages = as_passages(index, select_moments(moments, k or self.config.max_sources, r.per_session,
+                                                         r.min_gap_seconds))
+        return Retrieval(question, index.cycle, passages, confidence, answered, offered,
                          sure=confidence >= r.sure_above)
 
     def answer(self, question: str, k: int | None = None, *, on_text: OnText | None = None) -> Answer:
@@ -123,4 +125,5 @@ class Retrieval:
     passages: list[Passage]
     confidence: float  # probability that the best passage answers the question
     answered: bool
+    offered: list[Passage]  # what a decline offers: the nearest sessions (or fiche sections), one moment each
     sure: bool = True  # False: answered with a caveat

@@ -20,6 +20,7 @@ from bot.feedback import FeedbackStore
 from bot.terminal import FALLBACK_NOTE
 from bot.writing import LlmConfig, Writer, WritingOutcome
 from bot.writing._writer import CAVEAT
+from index.ranking import RankingConfig
 from tests.fixtures.writing import API_KEY, MODEL, FakeLlm
 
 QUESTION = "À partir de quel taux la vacance commerciale est-elle préoccupante ?"
@@ -121,15 +122,22 @@ def test_every_sentence_dropped__the_extractive_answer(small_index, encoder, llm
     assert outcomes[0].outcome == "repli" and len(outcomes[0].dropped) == 2
 
 
-def test_the_passages_do_not_say__abstains_as_without_a_model(small_index, encoder, llm: FakeLlm) -> None:
+# a session's subject, and the cycle itself (its fiche's sections come first)
+@pytest.mark.parametrize("question", [QUESTION, "Qui organise le cycle de sensibilisation et pour qui ?"])
+def test_the_passages_do_not_say__abstains_as_without_a_model(small_index, encoder, llm: FakeLlm,
+                                                              question: str) -> None:
     llm.answer("Les passages fournis ne permettent pas de répondre à cette question.")
     outcomes = Outcomes()
-    answer = writing_engine(small_index, encoder, llm, record=outcomes).answer(QUESTION, on_text=pytest.fail)
+    answer = writing_engine(small_index, encoder, llm, record=outcomes).answer(question, on_text=pytest.fail)
 
     assert not answer.answered and not answer.generated
     assert answer.lead == ABSTAIN_LEAD and answer.text.startswith(ABSTAIN_LEAD)
-    assert answer.sources and len({s.session for s in answer.sources}) == len(answer.sources)  # one per session
+    sessions = [s.session for s in answer.sources if s.session]
+    assert answer.sources and len(set(sessions)) == len(sessions)  # one moment per session
     assert outcomes[0].outcome == "abstention" and outcomes[0].dropped == ()
+    # the places offered are those the engine offers when it declines by itself
+    declining = Engine(small_index, encoder=encoder, ranking=replace(RankingConfig(), decline_below=1.0))
+    assert answer.to_dict() == declining.answer(question).to_dict()
 
 
 def test_an_unsure_retrieval__the_written_text_opens_with_the_caveat(small_index, encoder, llm: FakeLlm) -> None:

@@ -121,8 +121,7 @@ class Writer:
         if no_answer:
             log.info("Le modèle de langage indique que les passages ne répondent pas : abstention.")
             self._note(WritingOutcome(found.question, "abstention", 0, tuple(dropped)))
-            return compose(found.question, suggestions(found.passages, config.suggestions), found.cycle, False,
-                           config)
+            return compose(found.question, found.offered, found.cycle, False, config)
         if not kept:
             log.warning("Garde-fou : aucune phrase rédigée n'est fidèle aux passages (%d retirée(s)) ; réponse par "
                         "extraits à la place.", len(dropped))
@@ -167,15 +166,3 @@ def numbered_passages(passages: Sequence[Passage], sources: Sequence[Source], cy
         text = " ".join(c.text for c in chunk.cues[link_cue(chunk, passage.focus):]) if chunk.cues else chunk.text
         numbered.append(NumberedPassage(source.rank, where, trimmed(text)))
     return numbered
-
-
-def suggestions(passages: Sequence[Passage], count: int) -> list[Passage]:
-    """The nearest sessions offered with an abstention: one passage a session, as the engine does."""
-    seen: set[str | None] = set()
-    kept = []
-    for passage in passages:
-        key = passage.chunk.session_id or passage.chunk.document
-        if key not in seen:
-            seen.add(key)
-            kept.append(passage)
-    return kept[:count]
