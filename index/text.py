@@ -160,7 +160,7 @@ class Vocabulary:
         for candidates in self._forms.values():
             candidates.sort(key=lambda item: -len(item[0]))  # the longest form wins where two overlap
 
-    def tokens(self, written: list[str], stems: list[str]) -> list[str]:
+    def _tokens(self, written: list[str], stems: list[str]) -> list[str]:
         """The notion tokens found in a text's ``words`` and their ``stems``, once each, in order of appearance."""
         found: dict[str, None] = {}
         for i, (word, stem) in enumerate(zip(written, stems)):
@@ -177,7 +177,7 @@ class Vocabulary:
         """``analyze`` plus the notion tokens: what both the index and the questions are made of."""
         written = words(text)
         stems = _stemmer().stemWords(written)
-        return stems + self.tokens(written, stems)
+        return stems + self._tokens(written, stems)
 
     def named(self, text: str, terms: list[str]) -> str:
         """``text`` followed by the names of the notions it evokes without spelling them (``terms``: its
