@@ -13,30 +13,21 @@ nearer stand-in, and its eval-dev figures are the ones to hold.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
 import shutil
 import tomllib
 from pathlib import Path
-from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "examples" / "demo"
-EVAL_DEV = ROOT.parent / "shared" / "eval-dev" / "corpus"
+import tomli_w
+
+from bot.settings import DEMO_CORPUS
+
+EVAL_DEV = Path(__file__).resolve().parents[2] / "shared" / "eval-dev" / "corpus"
 #: Demo sessions on subjects eval-dev leaves out (public spaces, mobility, ORT and land, funding, brownfield,
 #: closing), in the order they take after eval-dev's six.
 OTHER_SUBJECTS = ("S06", "S07", "S09", "S10", "S11", "S12")
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
-
-
-def build(out: Path, base: Path = EVAL_DEV, extra: Path = DEMO) -> list[str]:
+def build(out: Path, base: Path = EVAL_DEV, extra: Path = DEMO_CORPUS) -> list[str]:
     """Write the mixed corpus to ``out`` (which must not exist); return its session ids."""
     shutil.copytree(base, out)
     catalogue = out / "cycle.toml"
@@ -48,11 +39,11 @@ def build(out: Path, base: Path = EVAL_DEV, extra: Path = DEMO) -> list[str]:
         for relative in [session["transcript"], *session.get("fiches", [])]:
             (out / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(extra / relative, out / relative)
-        tables.append("[[session]]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in session.items()))
+        tables.append(session)
         ids.append(session["id"])
     with catalogue.open("a", encoding="utf-8") as f:
         f.write(f"\n# Sessions {', '.join(OTHER_SUBJECTS)} of the demo cycle (bench.mixed_cycle)\n\n")
-        f.write("\n".join(tables))
+        f.write(tomli_w.dumps({"session": tables}))
     return ids
 
 

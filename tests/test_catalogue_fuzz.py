@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -77,16 +77,8 @@ def mutated(draw: st.DrawFn) -> str:
     return text
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
+def _line(key: str, value: Any) -> str:
+    return tomli_w.dumps({key: value}).rstrip("\n")
 
 
 VALUES = st.recursive(
@@ -112,15 +104,15 @@ MISSPELT = ("youtbe", "titre", "notes")
 @st.composite
 def structured(draw: st.DrawFn) -> str:
     """A catalogue of the right shape whose values are mostly right: what a hurried edit produces."""
-    out = ["[cycle]", f"title = {_toml_value(draw(st.one_of(st.text(min_size=1, max_size=20), VALUES)))}"]
+    out = ["[cycle]", _line("title", draw(st.one_of(st.text(min_size=1, max_size=20), VALUES)))]
     for index in range(draw(st.integers(0, 2))):
-        out += ["[[module]]", f'id = "M{index + 1}"', f"title = {_toml_value(draw(st.one_of(GOOD['title'], VALUES)))}"]
+        out += ["[[module]]", f'id = "M{index + 1}"', _line("title", draw(st.one_of(GOOD["title"], VALUES)))]
     for _ in range(draw(st.integers(0, 3))):
         out.append("[[session]]")
         keys = draw(st.lists(st.sampled_from([*GOOD, *MISSPELT]), unique=True, min_size=4, max_size=10))
         for key in keys:
             wrong = key in MISSPELT or draw(st.integers(0, 9)) == 0
-            out.append(f"{key} = {_toml_value(draw(VALUES if wrong else GOOD[key]))}")
+            out.append(_line(key, draw(VALUES if wrong else GOOD[key])))
     return "\n".join(out) + "\n"
 
 
