@@ -77,13 +77,16 @@ def rescored(a: Asked, config: RankingConfig) -> list[Moment]:
 
 
 def margins(asked: list[Asked], config: RankingConfig) -> np.ndarray:
-    """The abstention evidence per question (index.ranking.evidence): (margin over noise, session share)."""
-    return np.array([evidence(rescored(a, config), a.noise) for a in asked]).reshape(-1, 2)
+    """The abstention evidence per question (index.ranking.evidence): margin, share and nearest, one row each."""
+    return np.array([evidence(rescored(a, config), a.noise) for a in asked]).reshape(-1, 3)
 
 
-def fit_abstention(x: np.ndarray, answerable: np.ndarray) -> tuple[float, float, float]:
-    model = LogisticRegression(C=1e4).fit(x, answerable)
-    return float(model.coef_[0][0]), float(model.coef_[0][1]), float(model.intercept_[0])
+def fit_abstention(config: RankingConfig, x: np.ndarray, answerable: np.ndarray) -> RankingConfig:
+    """``config`` with the logistic curve fitted on the evidence ``x`` (``margins``)."""
+    model = LogisticRegression(C=1e4, max_iter=1000).fit(x, answerable)
+    slope, share_weight, nearest_weight = (float(c) for c in model.coef_[0])
+    return replace(config, slope=slope, share_weight=share_weight, nearest_weight=nearest_weight,
+                   intercept=float(model.intercept_[0]))
 
 
 def report(engine: Engine, asked: list[Asked], config: RankingConfig) -> EvalReport:
@@ -116,8 +119,7 @@ def cross_validated(engine: Engine, asked: list[Asked], base: RankingConfig) -> 
 def fitted(engine: Engine, base: RankingConfig, asked: list[Asked]) -> RankingConfig:
     config = fit_weights(engine, asked, base)
     answerable = np.array([not a.item.get("abstain") for a in asked])
-    slope, share_weight, intercept = fit_abstention(margins(asked, config), answerable)
-    config = replace(config, slope=slope, share_weight=share_weight, intercept=intercept)
+    config = fit_abstention(config, margins(asked, config), answerable)
     p = np.array([config.probability(*m) for m in margins(asked, config)])
     # Decline below the level that keeps 99 % of the answerable questions answered (questions from unseen
     # sessions score lower: leave room); sure above the level that 95 % of the out-of-scope ones stay under.
@@ -148,7 +150,7 @@ def main() -> None:
     final = fitted(engine, base, asked)
     print("RankingConfig(" + ", ".join(f"{k}={getattr(final, k):.4g}" for k in (
         "window_weight", "pair_weight", "segment_weight", "coverage_weight", "fused_weight", "topic_weight", "slope",
-        "share_weight", "intercept",
+        "share_weight", "nearest_weight", "intercept",
         "decline_below", "sure_above")) + ")")
     if args.check:
         other = Engine(args.check[1], model=args.model)

@@ -34,9 +34,10 @@ def test_sources__a_fiche_section_is_cited_once():
 
 def test_decision__probability_rises_with_the_score_above_the_index_noise():
     config = RankingConfig()
-    low, mid, high = (config.probability(margin, share=0.5) for margin in (0.05, 0.16, 0.25))
+    low, mid, high = (config.probability(margin, share=0.5, nearest=margin) for margin in (0.05, 0.16, 0.25))
     assert 0.0 <= low < config.decline_below <= mid < high <= 1.0
-    assert config.probability(0.15, share=0.2) <= config.probability(0.15, share=0.9)
+    assert config.probability(0.15, share=0.2, nearest=0.0) < config.probability(0.15, share=0.9, nearest=0.0)
+    assert config.probability(0.12, share=0.5, nearest=0.0) < config.probability(0.12, share=0.5, nearest=0.05)
 
 
 def test_evidence__margin_over_the_noise_and_how_many_top_windows_come_from_the_two_best_sessions():
@@ -45,9 +46,22 @@ def test_evidence__margin_over_the_noise_and_how_many_top_windows_come_from_the_
 
     moments = [at(0, "S01", 0.95, 2.0), at(0, "S01", 0.90, 2.0), at(1, "S01", 0.80, 1.5), at(2, "S02", 0.85, 1.0),
                at(3, "S03", 0.70, 0.9), at(4, "S04", 0.60, 0.1)]
-    margin, share = evidence(moments, noise=0.85, depth=4)
+    margin, share, _ = evidence(moments, noise=0.85, depth=4)
     # best moment S01, runner-up S02: S03 is in the top four windows but counts for neither
     assert abs(margin - 0.10) < 1e-9 and abs(share - 3 / 4) < 1e-9
+
+
+def test_evidence__the_nearest_window_counts_even_when_another_moment_ranks_first():
+    def at(row: int, window: float, coverage: float) -> Moment:
+        f = MomentFeatures(window, window, window, coverage, 1.0)
+        return Moment(row, "S01", "t.vtt", None, 0.0, (0, 0), f, RankingConfig().score(f))
+
+    # the words of the question in a window of middling meaning; a closer window without them
+    moments = [at(0, 0.86, 0.9), at(1, 0.90, 0.0)]
+    found = evidence(moments, noise=0.85)
+    assert found.margin == moments[0].score - 0.85
+    assert abs(found.nearest - 0.05) < 1e-6
+    assert evidence([], noise=0.85).nearest < 0
 
 
 def test_evidence__two_sessions_on_one_subject_keep_the_share_that_scattered_windows_lose():
