@@ -63,7 +63,7 @@ def fit_weights(engine: Engine, asked: list[Asked], base: RankingConfig) -> Rank
 
     def merit(config: RankingConfig) -> float:
         f = report(engine, asked, config).figures()
-        return f["hit@1"] + f["link_hit@3"] + roc_auc_score(answerable, margins(asked, config)[:, 0])
+        return f["hit@1"] + f["link_hit@3"] + roc_auc_score(answerable, decision_inputs(asked, config)[:, 0])
 
     grid = [replace(base, window_weight=w, pair_weight=p, segment_weight=s, coverage_weight=c, fused_weight=z,
                     topic_weight=t)
@@ -76,13 +76,13 @@ def rescored(a: Asked, config: RankingConfig) -> list[Moment]:
     return [replace(m, score=config.score(m.features)) for m in a.moments]
 
 
-def margins(asked: list[Asked], config: RankingConfig) -> np.ndarray:
+def decision_inputs(asked: list[Asked], config: RankingConfig) -> np.ndarray:
     """The abstention evidence per question (index.ranking.evidence): margin, share and nearest, one row each."""
     return np.array([evidence(rescored(a, config), a.noise) for a in asked]).reshape(-1, 3)
 
 
 def fit_abstention(config: RankingConfig, x: np.ndarray, answerable: np.ndarray) -> RankingConfig:
-    """``config`` with the logistic curve fitted on the evidence ``x`` (``margins``)."""
+    """``config`` with the logistic curve fitted on the evidence ``x`` (``decision_inputs``)."""
     model = LogisticRegression(C=1e4, max_iter=1000).fit(x, answerable)
     slope, share_weight, nearest_weight = (float(c) for c in model.coef_[0])
     return replace(config, slope=slope, share_weight=share_weight, nearest_weight=nearest_weight,
@@ -119,8 +119,9 @@ def cross_validated(engine: Engine, asked: list[Asked], base: RankingConfig) -> 
 def fitted(engine: Engine, base: RankingConfig, asked: list[Asked]) -> RankingConfig:
     config = fit_weights(engine, asked, base)
     answerable = np.array([not a.item.get("abstain") for a in asked])
-    config = fit_abstention(config, margins(asked, config), answerable)
-    p = np.array([config.probability(*m) for m in margins(asked, config)])
+    inputs = decision_inputs(asked, config)  # the curve does not change them: computed once
+    config = fit_abstention(config, inputs, answerable)
+    p = np.array([config.probability(*row) for row in inputs])
     # Decline below the level that keeps 99 % of the answerable questions answered (questions from unseen
     # sessions score lower: leave room); sure above the level that 95 % of the out-of-scope ones stay under.
     decline = float(np.quantile(p[answerable], 0.01))
