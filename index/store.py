@@ -2,7 +2,8 @@
 
 ```
 <index>/CURRENT              name of the live generation, replaced atomically (os.replace)
-<index>/gen-<time>-<pid>/    manifest.json, vectors.npy, segments.npy, segment_rows.npy, topics.npy, meta.sqlite
+<index>/gen-<time>-<pid>/    manifest.json, vectors.npy, segments.npy, segment_rows.npy, topics.npy,
+                              off_topic.npy, meta.sqlite
 <index>/.tmp-*               a generation being written (a crash leaves it behind; the next ingest removes it)
 ```
 A generation is never modified once published: readers keep the one they opened, a re-index writes a new one
@@ -128,10 +129,11 @@ def check_model(manifest: Manifest, model: str, dim: int | None = None) -> None:
 
 def write_generation(index_dir: Path, *, model: str, dim: int, cycle: Cycle, chunks: list[Chunk],
                      embed_keys: list[str], vectors: np.ndarray, segments: list[Segment],
-                     segment_vectors: np.ndarray, topics: np.ndarray, lexical_terms: list[str],
-                     noise: float) -> Path:
+                     segment_vectors: np.ndarray, topics: np.ndarray, off_topic: np.ndarray,
+                     lexical_terms: list[str], noise: float) -> Path:
     """Write a complete generation in a temporary directory, then publish it atomically. ``topics``: one vector
-    per session of ``cycle``, in its order (index.build.session_topic)."""
+    per session of ``cycle``, in its order (index.build.session_topic); ``off_topic``: one per question of
+    ``cycle.off_topic``."""
     index_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
     name = f"gen-{stamp}-{os.getpid()}"
@@ -142,6 +144,7 @@ def write_generation(index_dir: Path, *, model: str, dim: int, cycle: Cycle, chu
     _save_npy(tmp / "segment_rows.npy",
               np.array([(s.chunk_row, s.cue_from, s.cue_to) for s in segments], dtype=np.int32).reshape(-1, 3))
     _save_npy(tmp / "topics.npy", topics.astype(np.float32).reshape(len(cycle.sessions), dim))
+    _save_npy(tmp / "off_topic.npy", off_topic.astype(np.float32).reshape(len(cycle.off_topic), dim))
     _write_meta(tmp / "meta.sqlite", cycle, chunks, embed_keys, segments, lexical_terms)
     manifest = Manifest(FORMAT_VERSION, model, dim, dt.datetime.now().isoformat(timespec="seconds"),
                         len(chunks), len(segments), str(cycle.root), noise)
@@ -289,6 +292,7 @@ class StoredGeneration:
     segments: list[Segment]
     segment_vectors: np.ndarray
     topics: np.ndarray | None  # None: written before session topics were stored
+    off_topic: np.ndarray | None  # None: written before known off-topic questions were stored
 
 
 def read_generation(generation: Path) -> StoredGeneration:
@@ -307,7 +311,7 @@ def read_generation(generation: Path) -> StoredGeneration:
     if len(segments) != served.manifest.segments:
         raise IndexCorruptError(f"L'index {generation} est incohérent : le nombre de segments ne correspond pas.")
     return StoredGeneration(generation, served.manifest, served.cycle, chunks, keys, served.vectors, segments,
-                            served.segment_vectors, served.topics)
+                            served.segment_vectors, served.topics, served.off_topic)
 
 
 @dataclass(frozen=True)
@@ -321,6 +325,7 @@ class ServedGeneration:
     segment_vectors: np.ndarray  # (segments, dim), memory-mapped
     segment_rows: np.ndarray  # (segments, 3) int32: chunk row, first cue, last cue
     topics: np.ndarray | None = None  # (sessions, dim); None in an index written before they were stored
+    off_topic: np.ndarray | None = None  # (cycle.off_topic, dim); None in an older index
 
     @property
     def meta_db(self) -> Path:
@@ -338,6 +343,7 @@ def open_generation(generation: Path) -> ServedGeneration:
         segment_vectors = np.load(generation / "segments.npy", mmap_mode="r")
         segment_rows = np.load(generation / "segment_rows.npy")
         topics = np.load(generation / "topics.npy") if (generation / "topics.npy").exists() else None
+        off_topic = np.load(generation / "off_topic.npy") if (generation / "off_topic.npy").exists() else None
         db = sqlite3.connect(f"file:{generation / 'meta.sqlite'}?mode=ro", uri=True)
         try:
             (count,) = db.execute("SELECT count(*) FROM chunks").fetchone()
@@ -350,9 +356,10 @@ def open_generation(generation: Path) -> ServedGeneration:
     if vectors.shape != (manifest.chunks, manifest.dim) or count != manifest.chunks \
             or segment_vectors.shape != (manifest.segments, manifest.dim) \
             or segment_rows.shape != (manifest.segments, 3) \
-            or topics is not None and topics.shape != (len(cycle.sessions), manifest.dim):
+            or topics is not None and topics.shape != (len(cycle.sessions), manifest.dim) \
+            or off_topic is not None and off_topic.shape != (len(cycle.off_topic), manifest.dim):
         raise IndexCorruptError(f"L'index {generation} est incohérent : le nombre de vecteurs ne correspond pas.")
-    return ServedGeneration(generation, manifest, cycle, vectors, segment_vectors, segment_rows, topics)
+    return ServedGeneration(generation, manifest, cycle, vectors, segment_vectors, segment_rows, topics, off_topic)
 
 
 def chunk_from_row(row: tuple[Any, ...]) -> Chunk:
@@ -385,6 +392,7 @@ def cycle_to_dict(cycle: Cycle) -> dict[str, Any]:
                       "kind": s.kind, "youtube_id": s.youtube_id, "speakers": list(s.speakers),
                       "fiches": list(s.fiches), "transcript": s.transcript} for s in cycle.sessions],
         "lexicon": [list(group) for group in cycle.lexicon],
+        "off_topic": list(cycle.off_topic),
     }
 
 
@@ -397,4 +405,5 @@ def cycle_from_dict(data: dict[str, Any]) -> Cycle:
                                speakers=tuple(s["speakers"]), fiches=tuple(s["fiches"]),
                                transcript=s["transcript"]) for s in data["sessions"]),
         lexicon=tuple(tuple(group) for group in data.get("lexicon", ())),
+        off_topic=tuple(data.get("off_topic", ())),
     )

@@ -39,6 +39,7 @@ class Cycle:
     sessions: tuple[Session, ...]
     root: Path  # the corpus directory
     lexicon: tuple[tuple[str, ...], ...] = ()  # ingest.lexicon: equivalent forms of the programme's notions
+    off_topic: tuple[str, ...] = ()  # ingest.off_topic: questions a mairie asks that such a cycle does not treat
 
     def session(self, session_id: str) -> Session | None:
         return next((s for s in self.sessions if s.id == session_id), None)

@@ -111,6 +111,28 @@ def test_ingest__a_lexicon_added_by_staff_is_applied_without_embedding_again_and
     assert "lexique.txt, ligne(s) 2 : une seule forme" in result.output
 
 
+def test_ingest__an_off_topic_question_added_by_staff_makes_the_bot_decline_its_like(small_corpus, small_index,
+                                                                                      tmp_path):
+    index = _copy_index(small_index, tmp_path)
+
+    def answered(question: str) -> bool:
+        result = run("ask", question, "--json", "--index", index)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)["answered"]
+
+    # the Guise visit names the town's services: a question on the tip's opening days finds it
+    assert answered("la déchetterie est ouverte le dimanche ?")
+    (small_corpus / "hors-sujet.txt").write_text("# vues dans pvd rapport\n"
+                                                 "Quels sont les horaires d'ouverture de la déchetterie ?\n",
+                                                 encoding="utf-8")
+    result = run("ingest", "--corpus", str(small_corpus), "--index", index, "--no-youtube")
+    assert result.exit_code == 0, result.output
+    assert "Index publié" in result.output and "dont 0 vecteurs calculés" in result.output
+    assert "hors-sujet.txt) : 1 question(s) ajoutée(s)" in result.output
+    assert not answered("la déchetterie est ouverte le dimanche ?")
+    assert answered("les logements qui ne trouvent pas preneur dans le centre, on fait quoi ?")
+
+
 def test_ingest_with_broken_catalogue__french_error_and_index_kept(small_corpus, small_index, tmp_path):
     index = _copy_index(small_index, tmp_path)
     toml = small_corpus / "cycle.toml"
