@@ -19,6 +19,7 @@ from bot.answer import Answer
 from bot.errors import FeedbackError, UnknownAnswerError
 from bot.writing import WritingOutcome
 from index.text import fold
+from ingest.off_topic import CORPUS_FILE as OFF_TOPIC_FILE
 from ingest.youtube_url import timestamp_label
 
 UP, DOWN = 1, -1
@@ -280,6 +281,8 @@ def format_feedback_report(report: Report) -> str:
             lines.append(f"  n° {d.answer_id} « {d.question} » ({_local(d.asked_at)}) : "
                          f"{d.down} pas utile(s), {d.up} utile(s)")
             lines += [f"      source : {_describe(s)}" for s in d.sources]
+        lines.append(f"  Une question hors du sujet du cycle a eu une réponse ? Écrivez-la dans {OFF_TOPIC_FILE} "
+                     "à la racine du corpus, puis relancez « pvd ingest » : le bot déclinera ses semblables.")
     else:
         lines.append("Aucune réponse jugée pas utile.")
     if report.writing.questions:

@@ -131,6 +131,7 @@ def test_format_feedback_report__french_text_for_the_staff(store: FeedbackStore)
     assert ("source : S06 « Commerces vacants : redynamiser le centre-bourg » à 10:12 "
             "(https://www.youtube.com/watch?v=pVd0S06aisn&t=609s)") in text
     assert "source : fiche S06-commerces.pdf (S06)" in text
+    assert "Écrivez-la dans hors-sujet.txt à la racine du corpus" in text  # what staff can do about it
 
 
 def test_format_feedback_report__an_empty_period_says_so(store: FeedbackStore) -> None:
