@@ -120,16 +120,15 @@ def test_ingest__an_off_topic_question_added_by_staff_makes_the_bot_decline_its_
         assert result.exit_code == 0, result.output
         return json.loads(result.output)["answered"]
 
-    # the Guise visit names the town's services: a question on the tip's opening days finds it
-    assert answered("la déchetterie est ouverte le dimanche ?")
-    (small_corpus / "hors-sujet.txt").write_text("# vues dans pvd rapport\n"
-                                                 "Quels sont les horaires d'ouverture de la déchetterie ?\n",
-                                                 encoding="utf-8")
+    # on three sessions, an everyday question comes close enough to the Guise visit (« comment une petite ville… »)
+    assert answered("Comment organiser le repas des anciens de la commune ?")
+    (small_corpus / "hors-sujet.txt").write_text(
+        "# vue dans pvd rapport\nComment organiser le repas annuel des aînés ?\n", encoding="utf-8")
     result = run("ingest", "--corpus", str(small_corpus), "--index", index, "--no-youtube")
     assert result.exit_code == 0, result.output
     assert "Index publié" in result.output and "dont 0 vecteurs calculés" in result.output
     assert "hors-sujet.txt) : 1 question(s) ajoutée(s)" in result.output
-    assert not answered("la déchetterie est ouverte le dimanche ?")
+    assert not answered("Comment organiser le repas des anciens de la commune ?")
     assert answered("les logements qui ne trouvent pas preneur dans le centre, on fait quoi ?")
 
 

@@ -43,7 +43,7 @@ def test_an_index_written_before_the_off_topic_questions_were_stored_decides_as_
     shutil.copytree(small_index, old)
     (current_generation(old) / "off_topic.npy").unlink()
     assert read_generation(current_generation(old)).off_topic is None
-    question = "la déchetterie est ouverte le dimanche ?"
+    question = "Comment organiser le repas des anciens de la commune ?"
     before = Engine(old, encoder=encoder).retrieve(question)
     now = Engine(small_index, encoder=encoder).retrieve(question)
     assert abs(before.confidence - now.confidence) < 1e-6 and before.answered == now.answered
