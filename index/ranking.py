@@ -149,7 +149,7 @@ class Evidence(NamedTuple):
 
 def off_topic_closeness(off_topic: np.ndarray, query: np.ndarray) -> float:
     """The ``off_topic`` evidence: the question's cosine with the nearest known off-topic question (one row of
-    ``off_topic`` each; ingest.off_topic), 0 without any."""
+    ``off_topic`` each; ingest.off_topic), 0 without any (the engine always has the bundled ones)."""
     return float((np.asarray(off_topic, dtype=np.float32) @ query).max()) if len(off_topic) else 0.0
 
 

@@ -25,15 +25,14 @@ BUNDLED_OFF_TOPIC = parse_questions(BUNDLED.read_text(encoding="utf-8"))
 def read_off_topic(root: Path) -> tuple[tuple[str, ...], list[str]]:
     """The bundled questions followed by the corpus's own ``hors-sujet.txt`` when it has one inside its root, and
     what staff should know of that file (French lines for the re-index summary)."""
-    bundled = BUNDLED_OFF_TOPIC
     text, notes = read_staff_file(root, CORPUS_FILE, "une liste de questions",
                                   "seules les questions hors sujet livrées s'appliquent")
     if text is None:
-        return bundled, notes
-    own = tuple(q for q in parse_questions(text) if q not in bundled)
+        return BUNDLED_OFF_TOPIC, notes
+    own = tuple(q for q in parse_questions(text) if q not in BUNDLED_OFF_TOPIC)
     notes = [f"Questions hors sujet du corpus ({CORPUS_FILE}) : {min(len(own), MAX_OWN)} question(s) ajoutée(s) "
              "à celles livrées."]
     if len(own) > MAX_OWN:
         notes.append(f"⚠ {CORPUS_FILE} : seules les {MAX_OWN} premières questions sont prises "
                      f"({len(own) - MAX_OWN} ignorée(s)).")
-    return bundled + own[:MAX_OWN], notes
+    return BUNDLED_OFF_TOPIC + own[:MAX_OWN], notes
