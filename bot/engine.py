@@ -104,7 +104,7 @@ class Engine:
         query = self.query(question, index)
         r = self.ranking
         hits = index.search(query, k=r.candidates, dense_weight=r.dense_list, lexical_weight=r.lexical_list)
-        return Candidates(index, index.moments(query, hits, r), off_topic_closeness(index.off_topic, query.vector))
+        return Candidates(index, index.moments(query, hits, r), off_topic_closeness(index.served.off_topic, query.vector))
 
     def retrieve(self, question: str, k: int | None = None, *, rank_only: bool = False) -> Retrieval:
         """The best moments for a question, at most ``per_session`` per session, and whether they answer it.

@@ -147,10 +147,10 @@ class Evidence(NamedTuple):
     off_topic: float  # cosine with the nearest known off-topic question
 
 
-def off_topic_closeness(off_topic: np.ndarray, query: np.ndarray) -> float:
+def off_topic_closeness(off_topic: np.ndarray | None, query: np.ndarray) -> float:
     """The ``off_topic`` evidence: the question's cosine with the nearest known off-topic question (one row of
     ``off_topic`` each; ingest.off_topic), 0 without any (the engine always has the bundled ones)."""
-    return float((np.asarray(off_topic, dtype=np.float32) @ query).max()) if len(off_topic) else 0.0
+    return float((off_topic @ query).max()) if off_topic is not None and len(off_topic) else 0.0
 
 
 def evidence(moments: Sequence[Moment], noise: float, off_topic: float, depth: int = 10) -> Evidence:

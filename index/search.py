@@ -48,8 +48,6 @@ class HybridIndex:
     def __init__(self, served: ServedGeneration, vectors: VectorStore | None = None) -> None:
         self.served = served
         self.vectors = vectors or FaissVectorStore(np.asarray(served.vectors))
-        self.off_topic = np.asarray(served.off_topic if served.off_topic is not None
-                                    else np.zeros((0, served.manifest.dim)), dtype=np.float32)
         self._lock = threading.Lock()
         try:
             self._db = sqlite3.connect(f"file:{served.meta_db}?mode=ro", uri=True, check_same_thread=False)
